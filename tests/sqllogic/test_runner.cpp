@@ -1,0 +1,215 @@
+// RunTestFile: executes sqllogictest records through quarry's public API (see test_runner.hpp).
+#include "test_runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "quarry/database.hpp"
+
+namespace quarry::sqllogic {
+
+namespace {
+
+std::string RenderValue(const Value& value) {
+  if (value.is_null()) return "NULL";
+  if (value.text().empty()) return "(empty)";
+  return value.text();
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> values;
+  size_t begin = 0;
+  while (true) {
+    const size_t tab = line.find('\t', begin);
+    values.push_back(line.substr(begin, tab == std::string::npos ? std::string::npos : tab - begin));
+    if (tab == std::string::npos) break;
+    begin = tab + 1;
+  }
+  return values;
+}
+
+bool ParseNumber(const std::string& text, double& number) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  number = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size();
+}
+
+bool ValuesMatch(const std::string& expected, const std::string& actual, char column_type) {
+  if (expected == actual) return true;
+  double expected_number = 0;
+  double actual_number = 0;
+  if (column_type == 'R' && ParseNumber(expected, expected_number) && ParseNumber(actual, actual_number)) {
+    return std::fabs(expected_number - actual_number) <= 1e-9 * std::max(1.0, std::fabs(expected_number));
+  }
+  return false;
+}
+
+// The per-file state: the database (reopened by load/restart) and its connection.
+class FileSession {
+ public:
+  explicit FileSession(const std::string& scratch_folder) : scratch_folder_(scratch_folder) { Open(""); }
+
+  void Open(const std::string& path) {
+    connection_.reset();
+    database_.reset();
+    path_ = path;
+    database_ = std::make_unique<Database>(path_);
+    connection_ = std::make_unique<Connection>(*database_);
+  }
+  void Restart() { Open(path_); }
+  Connection& connection() { return *connection_; }
+  // Replaces every __TEST_DIR__ with this file's scratch folder.
+  std::string ExpandPath(std::string text) const {
+    const std::string marker = "__TEST_DIR__";
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + scratch_folder_.size())) {
+      text.replace(at, marker.size(), scratch_folder_);
+    }
+    return text;
+  }
+
+ private:
+  std::string scratch_folder_;
+  std::string path_;
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<Connection> connection_;
+};
+
+class RecordFailure {
+ public:
+  RecordFailure(const TestFile& file, const TestRecord& record, std::ostream& report) : report_(report) {
+    report_ << "FAIL " << file.path << ":" << record.line << "\n  " << record.sql << "\n";
+  }
+  std::ostream& operator()() { return report_; }
+
+ private:
+  std::ostream& report_;
+};
+
+bool RunQuery(const TestFile& file, const TestRecord& record, Connection& connection, std::ostream& report) {
+  QueryResult result = connection.Query(record.sql);
+  if (!result.ok()) {
+    RecordFailure(file, record, report)() << "  unexpected error: " << result.error().Describe(record.sql) << "\n";
+    return false;
+  }
+  const size_t columns = result.column_names().size();
+  if (columns != record.column_types.size()) {
+    RecordFailure(file, record, report)()
+        << "  the query returns " << columns << " columns, the test declares " << record.column_types.size() << "\n";
+    return false;
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<Value>> batch;
+  while (result.NextBatch(batch)) {
+    for (const auto& row : batch) {
+      std::vector<std::string> rendered;
+      for (const auto& value : row) rendered.push_back(RenderValue(value));
+      rows.push_back(std::move(rendered));
+    }
+  }
+  if (!result.ok()) {
+    RecordFailure(file, record, report)() << "  error while reading rows: " << result.error().message << "\n";
+    return false;
+  }
+  std::vector<std::string> actual;
+  if (record.sort_mode == TestRecord::SortMode::kRows) std::sort(rows.begin(), rows.end());
+  for (const auto& row : rows) actual.insert(actual.end(), row.begin(), row.end());
+  if (record.sort_mode == TestRecord::SortMode::kValues) std::sort(actual.begin(), actual.end());
+
+  std::vector<std::string> expected;
+  for (const auto& line : record.expected) {
+    auto values = columns > 1 ? SplitTabs(line) : std::vector<std::string>{line};
+    expected.insert(expected.end(), values.begin(), values.end());
+  }
+  if (record.sort_mode == TestRecord::SortMode::kValues) std::sort(expected.begin(), expected.end());
+
+  bool matches = expected.size() == actual.size();
+  for (size_t i = 0; matches && i < actual.size(); i++) {
+    matches = ValuesMatch(expected[i], actual[i], record.column_types[i % columns]);
+  }
+  if (!matches) {
+    auto& out = RecordFailure(file, record, report)();
+    out << "  expected:\n";
+    for (const auto& line : record.expected) out << "    " << line << "\n";
+    out << "  actual:\n";
+    for (const auto& row : rows) {
+      out << "    ";
+      for (size_t c = 0; c < row.size(); c++) out << (c ? "\t" : "") << row[c];
+      out << "\n";
+    }
+  }
+  return matches;
+}
+
+bool RunStatement(const TestFile& file, const TestRecord& record, Connection& connection, std::ostream& report) {
+  QueryResult result = connection.Query(record.sql);
+  // Drain streamed rows so errors raised while producing them count.
+  std::vector<std::vector<Value>> batch;
+  while (result.ok() && result.NextBatch(batch)) {
+  }
+  if (record.kind == TestRecord::Kind::kStatementOk) {
+    if (!result.ok()) {
+      RecordFailure(file, record, report)() << "  unexpected error: " << result.error().Describe(record.sql) << "\n";
+      return false;
+    }
+    return true;
+  }
+  if (result.ok()) {
+    RecordFailure(file, record, report)() << "  expected an error, the statement succeeded\n";
+    return false;
+  }
+  std::string expected;
+  for (const auto& line : record.expected) expected += (expected.empty() ? "" : "\n") + line;
+  const std::string actual = result.error().type + " Error: " + result.error().message;
+  if (!expected.empty() && actual.find(expected) == std::string::npos) {
+    RecordFailure(file, record, report)()
+        << "  expected an error containing: " << expected << "\n  got: " << actual << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+RunCounts RunTestFile(const TestFile& file, std::ostream& report) {
+  namespace fs = std::filesystem;
+  RunCounts counts;
+  const fs::path scratch =
+      fs::temp_directory_path() / ("quarry_sqllogic_" + std::to_string(std::hash<std::string>{}(file.path)));
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  try {
+    FileSession session(scratch.string());
+    for (const auto& record : file.records) {
+      bool passed = true;
+      switch (record.kind) {
+        case TestRecord::Kind::kLoad:
+          session.Open(session.ExpandPath(record.path));
+          continue;
+        case TestRecord::Kind::kRestart:
+          session.Restart();
+          continue;
+        case TestRecord::Kind::kQuery:
+        case TestRecord::Kind::kStatementOk:
+        case TestRecord::Kind::kStatementError: {
+          TestRecord expanded = record;
+          expanded.sql = session.ExpandPath(record.sql);
+          passed = record.kind == TestRecord::Kind::kQuery ? RunQuery(file, expanded, session.connection(), report)
+                                                           : RunStatement(file, expanded, session.connection(), report);
+          break;
+        }
+      }
+      (passed ? counts.passed : counts.failed)++;
+    }
+  } catch (const std::exception& exception) {
+    report << "FAIL " << file.path << ": " << exception.what() << "\n";
+    counts.failed++;
+  }
+  fs::remove_all(scratch);
+  return counts;
+}
+
+}  // namespace quarry::sqllogic
