@@ -1,0 +1,44 @@
+// Audio decoding: from the bytes of a sound file (WAV, FLAC, OGG/Vorbis, Opus, MP3 — what Debian's
+// libsndfile reads) to float32 samples, optionally mixed down to mono and resampled (libsoxr).
+//
+// Bounded like the image decoders: a file whose decoded size would exceed DecodeAudioOptions::max_samples
+// is an error before the buffer is allocated; malformed input is an Error, never a crash. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace quarry::media {
+
+struct Audio {
+  int32_t sample_rate = 0;
+  int32_t channels = 0;
+  int64_t frames = 0;
+  std::vector<float> samples;  // frames * channels, interleaved, in [-1, 1]
+
+  double duration_seconds() const { return sample_rate > 0 ? static_cast<double>(frames) / sample_rate : 0.0; }
+};
+
+struct AudioHeader {
+  int32_t sample_rate = 0;
+  int32_t channels = 0;
+  int64_t frames = 0;  // in the file's own rate
+};
+
+struct DecodeAudioOptions {
+  int32_t sample_rate = 0;  // resample to this rate; 0 keeps the file's rate
+  bool mono = false;        // average the channels into one
+  // Upper bound on decoded samples (frames × channels, after resampling): 1 hour of 48 kHz stereo.
+  uint64_t max_samples = 48'000ull * 3600 * 2;
+};
+
+// Reads only the header (rate, channels, frames).
+Result<AudioHeader> ReadAudioHeader(std::span<const uint8_t> bytes);
+
+// Decodes, mixes down and resamples as `options` say.
+Result<Audio> DecodeAudio(std::span<const uint8_t> bytes, const DecodeAudioOptions& options = {});
+
+}  // namespace quarry::media

@@ -1,0 +1,39 @@
+// Image — decoded pixels in Spark's image layout, the currency of src/media/.
+//
+// 8-bit samples, row-major, channels interleaved: 1 channel (gray), 3 (BGR) or 4 (BGRA), exactly as
+// Spark's ImageSchema stores them, so `data` can go into the SQL image struct without conversion.
+// Plain value type: copyable, movable, no shared state.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace quarry::media {
+
+// The formats quarry decodes. kUnknown: not recognised from the first bytes.
+enum class ImageFormat { kUnknown, kJpeg, kPng, kWebp, kGif, kTiff, kBmp };
+
+// "jpeg", "png", "webp", "gif", "tiff", "bmp", or "unknown".
+std::string_view ImageFormatName(ImageFormat format);
+
+// OpenCV type codes Spark's image schema uses for `mode`.
+constexpr int32_t kModeGray = 0;   // CV_8UC1
+constexpr int32_t kModeBgr = 16;   // CV_8UC3
+constexpr int32_t kModeBgra = 24;  // CV_8UC4
+constexpr int32_t kModeInvalid = -1;
+
+struct Image {
+  int32_t width = 0;
+  int32_t height = 0;
+  int32_t channels = 0;         // 1, 3 or 4
+  std::vector<uint8_t> pixels;  // height * width * channels bytes
+
+  // The OpenCV mode for `channels` (kModeGray, kModeBgr, kModeBgra).
+  int32_t mode() const;
+  size_t row_bytes() const { return static_cast<size_t>(width) * channels; }
+  const uint8_t* row(int32_t y) const { return pixels.data() + y * row_bytes(); }
+  uint8_t* row(int32_t y) { return pixels.data() + y * row_bytes(); }
+};
+
+}  // namespace quarry::media
