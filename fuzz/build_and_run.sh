@@ -1,34 +1,44 @@
 #!/usr/bin/env bash
-# fuzz/build_and_run.sh [SECONDS] — builds every libFuzzer target under fuzz/ with clang, ASan and UBSan
-# into build-fuzz/, and runs each for SECONDS (default 10) on its committed corpus (fuzz/corpus/<name>/).
+# fuzz/build_and_run.sh [SECONDS] [NAME...] — builds libFuzzer targets (fuzz/<name>_fuzzer.cpp) with
+# clang, ASan and UBSan into build-fuzz/, and runs each for SECONDS (default 10) on its committed seed
+# corpus (fuzz/corpus/<name>/) plus a growing corpus in build-fuzz/<name>-corpus/.
+# Each target names what it links in its own header comment:
+#   // fuzz-sources: cli/statement_splitter.cpp src/media/image.cpp     (paths from the repository root)
+#   // fuzz-libs: -lturbojpeg -lspng                                    (optional)
 # Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<name>-crashes/.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
+shift || true
 out="$root/build-fuzz"
 mkdir -p "$out"
-flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$root/cli")
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+  -I"$root/cli" -I"$root/src")
 passed=0
 failed=0
 
-# Each target: its name and the project sources it needs (no DuckDB: only self-contained parsers).
-declare -A sources=(
-  [statement_splitter]="cli/statement_splitter.cpp"
-)
-for name in "${!sources[@]}"; do
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for target in "$root"/fuzz/*_fuzzer.cpp; do
+    names+=("$(basename "$target" _fuzzer.cpp)")
+  done
+fi
+for name in "${names[@]}"; do
+  target="$root/fuzz/${name}_fuzzer.cpp"
   binary="$out/${name}_fuzzer"
-  files=()
-  for source in ${sources[$name]}; do files+=("$root/$source"); done
-  if ! clang++ "${flags[@]}" "$root/fuzz/${name}_fuzzer.cpp" "${files[@]}" -o "$binary"; then
+  sources=()
+  for source in $(sed -n 's|^// fuzz-sources: ||p' "$target"); do sources+=("$root/$source"); done
+  read -r -a libs <<<"$(sed -n 's|^// fuzz-libs: ||p' "$target")"
+  if ! clang++ "${flags[@]}" "$target" "${sources[@]}" "${libs[@]}" -o "$binary"; then
     echo "FAIL building $name" >&2
     failed=$((failed + 1))
     continue
   fi
   mkdir -p "$out/$name-corpus" "$out/$name-crashes"
-  if "$binary" -max_total_time="$seconds" -artifact_prefix="$out/$name-crashes/" \
+  if "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -artifact_prefix="$out/$name-crashes/" \
     "$out/$name-corpus" "$root/fuzz/corpus/$name" >"$out/$name.log" 2>&1; then
     passed=$((passed + 1))
-    echo "ok   fuzz $name: $(grep -c . "$out/$name.log" >/dev/null; tail -n 1 "$out/$name.log")"
+    echo "ok   fuzz $name: $(tail -n 1 "$out/$name.log")"
   else
     failed=$((failed + 1))
     echo "FAIL fuzz $name (log: $out/$name.log)" >&2

@@ -1,6 +1,7 @@
 // libFuzzer target for the shell's StatementSplitter (cli/statement_splitter.cpp).
 // Feeds the input in pieces cut at fuzzer-chosen places and checks that the statements found do not
 // depend on how the input was cut, and that every statement is non-empty text taken from the input.
+// fuzz-sources: cli/statement_splitter.cpp
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
