@@ -1,0 +1,22 @@
+// Reading a file's bytes, bounded: the whole file, or only its first bytes (for header-only reads).
+// Thread-safe; every failure is an Error naming the reason (missing, unreadable, too large).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace quarry::io {
+
+// Files larger than this are error rows rather than allocations (DecodeImage's pixel limit bounds the
+// decoded size separately).
+constexpr uint64_t kDefaultMaxFileBytes = 1ull << 30;
+
+// Reads at most `prefix_bytes` bytes from the start of the file (all of it when the file is smaller).
+// Reading the whole file: prefix_bytes = max_file_bytes; a file over max_file_bytes is then an error.
+Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path, uint64_t prefix_bytes,
+                                           uint64_t max_file_bytes = kDefaultMaxFileBytes);
+
+}  // namespace quarry::io
