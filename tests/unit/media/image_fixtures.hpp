@@ -1,0 +1,61 @@
+// Test images for the decoder and encoder tests: made once per test binary by
+// tests/fixtures/make_image_fixtures.py (Debian's /usr/bin/python3 with Pillow and numpy) into a
+// temporary folder, with Pillow's decoded pixels beside each file (NAME.pix).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "media/image.hpp"
+
+namespace quarry::media::testing {
+
+// The folder with the fixtures, made on first use; empty when the script failed.
+inline const std::filesystem::path& ImageFixtureDirectory() {
+  static const std::filesystem::path directory = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "quarry-image-fixtures-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) return std::filesystem::path();
+    const std::string command =
+        "/usr/bin/python3 '" QUARRY_SOURCE_DIR "/tests/fixtures/make_image_fixtures.py' '" + pattern + "'";
+    if (std::system(command.c_str()) != 0) return std::filesystem::path();
+    return std::filesystem::path(pattern);
+  }();
+  return directory;
+}
+
+inline std::vector<uint8_t> ReadFixture(const std::string& name) {
+  std::ifstream in(ImageFixtureDirectory() / name, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// NAME.pix: "width height channels\n" then the pixels. An empty Image when missing.
+inline Image ReadExpectedPixels(const std::string& name) {
+  std::vector<uint8_t> bytes = ReadFixture(name + ".pix");
+  Image image;
+  auto newline = std::find(bytes.begin(), bytes.end(), uint8_t{'\n'});
+  if (newline == bytes.end()) return image;
+  std::istringstream header(std::string(bytes.begin(), newline));
+  header >> image.width >> image.height >> image.channels;
+  image.pixels.assign(newline + 1, bytes.end());
+  return image;
+}
+
+// The largest absolute difference between two images' samples; -1 when their shapes differ.
+inline int MaxDifference(const Image& a, const Image& b) {
+  if (a.width != b.width || a.height != b.height || a.channels != b.channels || a.pixels.size() != b.pixels.size()) {
+    return -1;
+  }
+  int largest = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) largest = std::max(largest, std::abs(a.pixels[i] - b.pixels[i]));
+  return largest;
+}
+
+}  // namespace quarry::media::testing
