@@ -4,6 +4,12 @@
 
 #include "duckdb.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/blob_length_function.hpp"
+#include "functions/image_codec_functions.hpp"
+#include "functions/image_transform_functions.hpp"
+#include "functions/read_audio.hpp"
+#include "functions/read_images.hpp"
+#include "functions/read_text.hpp"
 #include "functions/version_function.hpp"
 
 namespace quarry {
@@ -12,6 +18,12 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   duckdb::ExtensionLoader loader(database, "quarry");
   loader.SetDescription("SQL over pictures, audio and text, with deep-learning models as SQL functions");
   RegisterVersionFunction(loader);
+  RegisterReadImages(loader);
+  RegisterReadText(loader);
+  RegisterReadAudio(loader);
+  RegisterImageTransformFunctions(loader);
+  RegisterImageCodecFunctions(loader);
+  RegisterBlobLengthFunction(loader);
 }
 
 }  // namespace quarry

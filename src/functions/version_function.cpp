@@ -3,7 +3,7 @@
 
 #include "duckdb.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
-#include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
+#include "functions/documented_function.hpp"
 
 namespace quarry {
 
@@ -19,12 +19,10 @@ void QuarryVersion(duckdb::DataChunk& args, duckdb::ExpressionState& state, duck
 }  // namespace
 
 void RegisterVersionFunction(duckdb::ExtensionLoader& loader) {
-  duckdb::ScalarFunction function("quarry_version", {}, duckdb::LogicalType::VARCHAR, QuarryVersion);
-  duckdb::CreateScalarFunctionInfo info(function);
-  info.descriptions.push_back(duckdb::FunctionDescription());
-  info.descriptions.back().description = "The version of quarry and of the DuckDB it embeds.";
-  info.descriptions.back().examples = {"quarry_version()"};
-  loader.RegisterFunction(info);
+  duckdb::ScalarFunctionSet functions("quarry_version");
+  functions.AddFunction(duckdb::ScalarFunction({}, duckdb::LogicalType::VARCHAR, QuarryVersion));
+  RegisterDocumentedFunction(loader, std::move(functions), "The version of quarry and of the DuckDB it embeds.",
+                             "quarry_version()");
 }
 
 }  // namespace quarry

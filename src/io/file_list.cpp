@@ -83,8 +83,7 @@ void MatchGlob(const fs::path& base, const std::vector<std::string>& segments, s
     MatchGlob(segment.empty() && index == 0 ? fs::path("/") : base / segment, segments, index + 1, found);
     return;
   }
-  fs::directory_iterator it(base.empty() ? fs::path(".") : base, fs::directory_options::skip_permission_denied,
-                            error),
+  fs::directory_iterator it(base.empty() ? fs::path(".") : base, fs::directory_options::skip_permission_denied, error),
       end;
   for (; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
@@ -110,7 +109,9 @@ std::vector<std::pair<std::string, std::string>> HivePartitions(const std::strin
 
 }  // namespace
 
-bool IsGlobPattern(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
+bool IsGlobPattern(const std::string& pattern) {
+  return pattern.find_first_of("*?[") != std::string::npos;
+}
 
 Result<FileList> ListFiles(const std::vector<std::string>& patterns, const FileListOptions& options) {
   std::set<std::string> found;

@@ -1,6 +1,8 @@
 // quarry_sqllogictest [PATH...]: runs the sqllogictest files under each PATH (a .test file or a folder,
 // searched recursively), prints failures, then "sql: N passed, N failed"; exits 1 if any failed.
+// The files the tests read are made once into fixtures/ beside this binary (tests/fixtures/).
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,6 +30,16 @@ int main(int argc, char** argv) {
     std::cerr << "usage: quarry_sqllogictest PATH... (no .test files found)\n";
     return 2;
   }
+  // Test data: made on first use by Pillow, sox and Python (Debian's /usr/bin/python3).
+  const fs::path fixtures = fs::absolute(fs::path(argv[0]).parent_path() / "fixtures");
+  if (!fs::exists(fixtures / ".complete")) {
+    const std::string command =
+        "/usr/bin/python3 " QUARRY_SOURCE_DIR "/tests/fixtures/make_sql_fixtures.py '" + fixtures.string() + "'";
+    if (std::system(command.c_str()) != 0) {
+      std::cerr << "cannot make the test fixtures: " << command << "\n";
+      return 2;
+    }
+  }
   RunCounts total;
   for (const auto& path : files) {
     std::ifstream stream(path);
@@ -35,7 +47,7 @@ int main(int argc, char** argv) {
     content << stream.rdbuf();
     RunCounts counts;
     try {
-      counts = RunTestFile(ParseTestFile(path.string(), content.str()), std::cerr);
+      counts = RunTestFile(ParseTestFile(path.string(), content.str()), fixtures.string(), std::cerr);
     } catch (const std::exception& exception) {
       std::cerr << "FAIL " << exception.what() << "\n";
       counts.failed++;

@@ -51,7 +51,10 @@ bool ValuesMatch(const std::string& expected, const std::string& actual, char co
 // The per-file state: the database (reopened by load/restart) and its connection.
 class FileSession {
  public:
-  explicit FileSession(const std::string& scratch_folder) : scratch_folder_(scratch_folder) { Open(""); }
+  FileSession(const std::string& scratch_folder, const std::string& fixtures_folder)
+      : scratch_folder_(scratch_folder), fixtures_folder_(fixtures_folder) {
+    Open("");
+  }
 
   void Open(const std::string& path) {
     connection_.reset();
@@ -62,17 +65,20 @@ class FileSession {
   }
   void Restart() { Open(path_); }
   Connection& connection() { return *connection_; }
-  // Replaces every __TEST_DIR__ with this file's scratch folder.
+  // Replaces every __TEST_DIR__ with this file's scratch folder, __FIXTURES__ with the fixtures folder.
   std::string ExpandPath(std::string text) const {
-    const std::string marker = "__TEST_DIR__";
-    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + scratch_folder_.size())) {
-      text.replace(at, marker.size(), scratch_folder_);
+    for (const auto& [marker, folder] : {std::pair<std::string, std::string>{"__TEST_DIR__", scratch_folder_},
+                                         std::pair<std::string, std::string>{"__FIXTURES__", fixtures_folder_}}) {
+      for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + folder.size())) {
+        text.replace(at, marker.size(), folder);
+      }
     }
     return text;
   }
 
  private:
   std::string scratch_folder_;
+  std::string fixtures_folder_;
   std::string path_;
   std::unique_ptr<Database> database_;
   std::unique_ptr<Connection> connection_;
@@ -174,7 +180,7 @@ bool RunStatement(const TestFile& file, const TestRecord& record, Connection& co
 
 }  // namespace
 
-RunCounts RunTestFile(const TestFile& file, std::ostream& report) {
+RunCounts RunTestFile(const TestFile& file, const std::string& fixtures_folder, std::ostream& report) {
   namespace fs = std::filesystem;
   RunCounts counts;
   const fs::path scratch =
@@ -182,7 +188,7 @@ RunCounts RunTestFile(const TestFile& file, std::ostream& report) {
   fs::remove_all(scratch);
   fs::create_directories(scratch);
   try {
-    FileSession session(scratch.string());
+    FileSession session(scratch.string(), fixtures_folder);
     for (const auto& record : file.records) {
       bool passed = true;
       switch (record.kind) {

@@ -18,7 +18,8 @@ struct RunCounts {
   int failed = 0;
 };
 
-// Runs every record of `file`, writing failures to `report`.
-RunCounts RunTestFile(const TestFile& file, std::ostream& report);
+// Runs every record of `file`, writing failures to `report`. __FIXTURES__ in SQL and paths stands for
+// `fixtures_folder` (made by tests/fixtures/make_sql_fixtures.py), __TEST_DIR__ for a scratch folder.
+RunCounts RunTestFile(const TestFile& file, const std::string& fixtures_folder, std::ostream& report);
 
 }  // namespace quarry::sqllogic

@@ -1,0 +1,247 @@
+// FileScan: bind, parallel scan, projection and progress for one-row-per-file table functions
+// (see file_scan.hpp).
+#include "functions/file_scan.hpp"
+
+#include <atomic>
+
+#include "duckdb/common/column_index.hpp"
+#include "duckdb/function/table_function.hpp"
+#include "duckdb/main/client_context.hpp"
+
+namespace quarry {
+
+namespace {
+
+using duckdb::idx_t;
+
+// The spec travels with the function as its info, so bind can find the reader's factory.
+struct SpecInfo : public duckdb::TableFunctionInfo {
+  explicit SpecInfo(FileTableFunctionSpec spec_p) : spec(std::move(spec_p)) {}
+  FileTableFunctionSpec spec;
+};
+
+struct FileScanBindData : public duckdb::TableFunctionData {
+  io::FileList files;
+  duckdb::unique_ptr<FileRowReader> reader;
+  idx_t reader_column_count = 0;
+  bool drop_invalid = false;
+};
+
+// Which source column an output column is.
+struct OutputColumn {
+  enum class Kind { kPath, kReader, kError, kPartition, kNone } kind = Kind::kNone;
+  idx_t index = 0;  // reader column or partition index
+  duckdb::ColumnIndex column_index;
+};
+
+struct FileScanGlobalState : public duckdb::GlobalTableFunctionState {
+  std::atomic<idx_t> next_file{0};
+  std::atomic<idx_t> files_done{0};
+  idx_t max_threads = 1;
+  std::vector<OutputColumn> outputs;
+  bool validate = false;
+
+  idx_t MaxThreads() const override { return max_threads; }
+};
+
+std::vector<std::string> PatternsFrom(const duckdb::Value& argument, const std::string& function_name) {
+  if (argument.IsNull()) {
+    throw duckdb::BinderException("%s: the path argument must not be NULL", function_name);
+  }
+  std::vector<std::string> patterns;
+  if (argument.type().id() == duckdb::LogicalTypeId::LIST) {
+    for (const auto& child : duckdb::ListValue::GetChildren(argument)) {
+      if (child.IsNull()) throw duckdb::BinderException("%s: the path list must not hold NULL", function_name);
+      patterns.push_back(child.ToString());
+    }
+    if (patterns.empty()) throw duckdb::BinderException("%s: the path list is empty", function_name);
+  } else {
+    patterns.push_back(argument.ToString());
+  }
+  return patterns;
+}
+
+bool BooleanParameter(duckdb::TableFunctionBindInput& input, const std::string& name, bool fallback) {
+  auto found = input.named_parameters.find(name);
+  if (found == input.named_parameters.end()) return fallback;
+  if (found->second.IsNull()) throw duckdb::BinderException("%s must not be NULL", name);
+  return duckdb::BooleanValue::Get(found->second.DefaultCastAs(duckdb::LogicalType::BOOLEAN));
+}
+
+duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& context,
+                                                      duckdb::TableFunctionBindInput& input,
+                                                      duckdb::vector<duckdb::LogicalType>& return_types,
+                                                      duckdb::vector<std::string>& names) {
+  const auto& spec = input.info->Cast<SpecInfo>().spec;
+  auto data = duckdb::make_uniq<FileScanBindData>();
+  io::FileListOptions options;
+  options.recursive = BooleanParameter(input, "recursive", false);
+  options.hive_partitioning = BooleanParameter(input, "hive_partitioning", true);
+  data->drop_invalid = BooleanParameter(input, "drop_invalid", false);
+  data->reader = spec.make_reader(context, input);
+
+  auto listed = io::ListFiles(PatternsFrom(input.inputs[0], spec.name), options);
+  if (!listed.ok()) {
+    throw duckdb::IOException("%s: %s", spec.name, listed.error());
+  }
+  data->files = std::move(listed).value();
+
+  names.push_back("path");
+  return_types.push_back(duckdb::LogicalType::VARCHAR);
+  for (auto& [name, type] : data->reader->Columns()) {
+    names.push_back(name);
+    return_types.push_back(type);
+    data->reader_column_count++;
+  }
+  names.push_back("error");
+  return_types.push_back(duckdb::LogicalType::VARCHAR);
+  for (const auto& key : data->files.partition_keys) {
+    if (std::find(names.begin(), names.end(), key) != names.end()) {
+      throw duckdb::BinderException("%s: the partition folder '%s=' clashes with the column '%s'", spec.name, key, key);
+    }
+    names.push_back(key);
+    return_types.push_back(duckdb::LogicalType::VARCHAR);
+  }
+  return data;
+}
+
+duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::ClientContext& context,
+                                                                        duckdb::TableFunctionInitInput& input) {
+  const auto& data = input.bind_data->Cast<FileScanBindData>();
+  auto state = duckdb::make_uniq<FileScanGlobalState>();
+  const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
+  state->max_threads = std::max<idx_t>(1, std::min<idx_t>(threads, data.files.files.size()));
+  const idx_t error_column = 1 + data.reader_column_count;
+  for (const auto& column_index : input.column_indexes) {
+    OutputColumn output;
+    output.column_index = column_index;
+    const idx_t id = column_index.GetPrimaryIndex();
+    if (column_index.IsRowIdColumn()) {
+      output.kind = OutputColumn::Kind::kNone;
+    } else if (id == 0) {
+      output.kind = OutputColumn::Kind::kPath;
+    } else if (id < error_column) {
+      output.kind = OutputColumn::Kind::kReader;
+      output.index = id - 1;
+    } else if (id == error_column) {
+      output.kind = OutputColumn::Kind::kError;
+      state->validate = true;
+    } else if (id - error_column - 1 < data.files.partition_keys.size()) {
+      output.kind = OutputColumn::Kind::kPartition;
+      output.index = id - error_column - 1;
+    }
+    state->outputs.push_back(std::move(output));
+  }
+  state->validate = state->validate || data.drop_invalid;
+  return state;
+}
+
+void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput& input, duckdb::DataChunk& output) {
+  const auto& data = input.bind_data->Cast<FileScanBindData>();
+  auto& state = input.global_state->Cast<FileScanGlobalState>();
+  const auto& files = data.files.files;
+
+  RowRequest request;
+  request.columns.assign(data.reader_column_count, nullptr);
+  request.indexes.assign(data.reader_column_count, nullptr);
+  request.validate = state.validate;
+  bool reader_needed = state.validate;
+  for (idx_t k = 0; k < state.outputs.size(); k++) {
+    const auto& column = state.outputs[k];
+    if (column.kind == OutputColumn::Kind::kReader) {
+      request.columns[column.index] = &output.data[k];
+      request.indexes[column.index] = &column.column_index;
+      reader_needed = true;
+    }
+  }
+
+  idx_t row = 0;
+  uint64_t payload = 0;
+  while (row < STANDARD_VECTOR_SIZE && payload < kMaxChunkPayloadBytes) {
+    const idx_t file_index = state.next_file.fetch_add(1);
+    if (file_index >= files.size()) break;
+    const auto& file = files[file_index];
+    RowOutcome outcome;
+    if (reader_needed) {
+      request.row = row;
+      outcome = data.reader->ReadRow(file, request);
+    }
+    state.files_done.fetch_add(1);
+    if (outcome.error && data.drop_invalid) {
+      continue;  // the next file overwrites this row
+    }
+    payload += outcome.bytes;
+    for (idx_t k = 0; k < state.outputs.size(); k++) {
+      const auto& column = state.outputs[k];
+      auto& vector = output.data[k];
+      switch (column.kind) {
+        case OutputColumn::Kind::kPath:
+          duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
+              duckdb::StringVector::AddString(vector, file.path);
+          break;
+        case OutputColumn::Kind::kError:
+          if (outcome.error) {
+            duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
+                duckdb::StringVector::AddString(vector, *outcome.error);
+            duckdb::FlatVector::SetNull(vector, row, false);
+          } else {
+            duckdb::FlatVector::SetNull(vector, row, true);
+          }
+          break;
+        case OutputColumn::Kind::kPartition: {
+          const auto& value = file.partition_values[column.index];
+          if (value) {
+            duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
+                duckdb::StringVector::AddString(vector, *value);
+          }
+          duckdb::FlatVector::SetNull(vector, row, !value.has_value());
+          break;
+        }
+        case OutputColumn::Kind::kReader:
+        case OutputColumn::Kind::kNone:
+          break;
+      }
+    }
+    row++;
+  }
+  output.SetCardinality(row);
+}
+
+double FileScanProgress(duckdb::ClientContext&, const duckdb::FunctionData* bind_data,
+                        const duckdb::GlobalTableFunctionState* global_state) {
+  const auto& data = bind_data->Cast<FileScanBindData>();
+  const auto& state = global_state->Cast<FileScanGlobalState>();
+  if (data.files.files.empty()) return 100.0;
+  return 100.0 * static_cast<double>(state.files_done.load()) / static_cast<double>(data.files.files.size());
+}
+
+duckdb::unique_ptr<duckdb::NodeStatistics> FileScanCardinality(duckdb::ClientContext&,
+                                                               const duckdb::FunctionData* bind_data) {
+  const auto count = bind_data->Cast<FileScanBindData>().files.files.size();
+  return duckdb::make_uniq<duckdb::NodeStatistics>(count, count);
+}
+
+}  // namespace
+
+duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec) {
+  duckdb::TableFunctionSet set(spec.name);
+  auto info = duckdb::make_shared_ptr<SpecInfo>(spec);
+  const duckdb::vector<duckdb::LogicalType> arguments = {duckdb::LogicalType::VARCHAR,
+                                                         duckdb::LogicalType::LIST(duckdb::LogicalType::VARCHAR)};
+  for (const auto& argument : arguments) {
+    duckdb::TableFunction function(spec.name, {argument}, FileScanFunction, FileScanBind, FileScanInitGlobal);
+    function.projection_pushdown = true;
+    function.filter_pushdown = false;
+    function.table_scan_progress = FileScanProgress;
+    function.cardinality = FileScanCardinality;
+    function.named_parameters["recursive"] = duckdb::LogicalType::BOOLEAN;
+    function.named_parameters["hive_partitioning"] = duckdb::LogicalType::BOOLEAN;
+    function.named_parameters["drop_invalid"] = duckdb::LogicalType::BOOLEAN;
+    for (const auto& [name, type] : spec.named_parameters) function.named_parameters[name] = type;
+    function.function_info = info;
+    set.AddFunction(std::move(function));
+  }
+  return set;
+}
+
+}  // namespace quarry

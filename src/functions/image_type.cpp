@@ -1,0 +1,138 @@
+// The SQL image type and its conversions (see image_type.hpp).
+#include "functions/image_type.hpp"
+
+#include <cstring>
+
+#include "duckdb/common/column_index.hpp"
+
+namespace quarry {
+
+using duckdb::idx_t;
+
+duckdb::LogicalType ImageType() {
+  duckdb::child_list_t<duckdb::LogicalType> fields = {
+      {"origin", duckdb::LogicalType::VARCHAR}, {"height", duckdb::LogicalType::INTEGER},
+      {"width", duckdb::LogicalType::INTEGER},  {"nChannels", duckdb::LogicalType::INTEGER},
+      {"mode", duckdb::LogicalType::INTEGER},   {"data", duckdb::LogicalType::BLOB},
+  };
+  return duckdb::LogicalType::STRUCT(std::move(fields));
+}
+
+ImageFieldSet ImageFieldSet::All() {
+  ImageFieldSet set;
+  set.mask_ = (1u << kImageFieldCount) - 1;
+  return set;
+}
+
+ImageFieldSet ImageFieldSet::FromColumnIndex(const duckdb::ColumnIndex& index) {
+  if (!index.HasChildren()) return All();
+  ImageFieldSet set;
+  for (const auto& child : index.GetChildIndexes()) set.mask_ |= 1u << child.GetPrimaryIndex();
+  return set;
+}
+
+bool ImageFieldSet::NeedsHeader() const {
+  return Has(kImageHeight) || Has(kImageWidth) || Has(kImageChannels) || Has(kImageMode);
+}
+
+namespace {
+
+void SetInteger(duckdb::Vector& child, idx_t row, int32_t value, bool wanted) {
+  duckdb::FlatVector::GetData<int32_t>(child)[row] = value;
+  duckdb::FlatVector::SetNull(child, row, !wanted);
+}
+
+void SetText(duckdb::Vector& child, idx_t row, const char* data, size_t size, bool wanted) {
+  if (wanted)
+    duckdb::FlatVector::GetData<duckdb::string_t>(child)[row] =
+        duckdb::StringVector::AddStringOrBlob(child, data, size);
+  duckdb::FlatVector::SetNull(child, row, !wanted);
+}
+
+void WriteFields(duckdb::Vector& vector, idx_t row, const std::string& origin, int32_t height, int32_t width,
+                 int32_t channels, int32_t mode, const uint8_t* data, size_t size, bool data_known,
+                 const ImageFieldSet& fields) {
+  auto& children = duckdb::StructVector::GetEntries(vector);
+  duckdb::FlatVector::SetNull(vector, row, false);
+  SetText(*children[kImageOrigin], row, origin.data(), origin.size(), fields.Has(kImageOrigin));
+  SetInteger(*children[kImageHeight], row, height, fields.Has(kImageHeight));
+  SetInteger(*children[kImageWidth], row, width, fields.Has(kImageWidth));
+  SetInteger(*children[kImageChannels], row, channels, fields.Has(kImageChannels));
+  SetInteger(*children[kImageMode], row, mode, fields.Has(kImageMode));
+  SetText(*children[kImageData], row, reinterpret_cast<const char*>(data), size, fields.Has(kImageData) && data_known);
+}
+
+}  // namespace
+
+void WriteImage(duckdb::Vector& vector, idx_t row, const std::string& origin, const media::Image& image,
+                const ImageFieldSet& fields) {
+  WriteFields(vector, row, origin, image.height, image.width, image.channels, image.mode(), image.pixels.data(),
+              image.pixels.size(), true, fields);
+}
+
+void WriteImageHeader(duckdb::Vector& vector, idx_t row, const std::string& origin, int32_t width, int32_t height,
+                      int32_t channels, const ImageFieldSet& fields) {
+  media::Image shape;
+  shape.channels = channels;
+  WriteFields(vector, row, origin, height, width, channels, shape.mode(), nullptr, 0, false, fields);
+}
+
+void WriteInvalidImage(duckdb::Vector& vector, idx_t row, const std::string& origin, const ImageFieldSet& fields) {
+  WriteFields(vector, row, origin, -1, -1, -1, media::kModeInvalid, nullptr, 0, true, fields);
+}
+
+ImageStructReader::ImageStructReader(duckdb::Vector& vector, idx_t count) {
+  vector.ToUnifiedFormat(count, struct_format_);
+  auto& children = duckdb::StructVector::GetEntries(vector);
+  for (idx_t i = 0; i < kImageFieldCount; i++) children[i]->ToUnifiedFormat(count, fields_[i]);
+}
+
+bool ImageStructReader::IsNull(idx_t row) const {
+  return !struct_format_.validity.RowIsValid(struct_format_.sel->get_index(row));
+}
+
+std::string ImageStructReader::Origin(idx_t row) const {
+  const auto& format = fields_[kImageOrigin];
+  const idx_t index = format.sel->get_index(struct_format_.sel->get_index(row));
+  if (!format.validity.RowIsValid(index)) return std::string();
+  return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(format)[index].GetString();
+}
+
+Result<media::Image> ImageStructReader::Read(idx_t row) const {
+  const idx_t struct_index = struct_format_.sel->get_index(row);
+  auto integer = [&](ImageField field) -> std::optional<int32_t> {
+    const auto& format = fields_[field];
+    const idx_t index = format.sel->get_index(struct_index);
+    if (!format.validity.RowIsValid(index)) return std::nullopt;
+    return duckdb::UnifiedVectorFormat::GetData<int32_t>(format)[index];
+  };
+  const auto height = integer(kImageHeight);
+  const auto width = integer(kImageWidth);
+  const auto channels = integer(kImageChannels);
+  const auto& data_format = fields_[kImageData];
+  const idx_t data_index = data_format.sel->get_index(struct_index);
+  if (!height || !width || !channels || !data_format.validity.RowIsValid(data_index)) {
+    return Error{"image struct has NULL fields"};
+  }
+  if (*height < 0 || *width < 0 || *channels < 0) {
+    return Error{"invalid image (an error row from the reader)"};
+  }
+  if (*channels != 1 && *channels != 3 && *channels != 4) {
+    return Error{"image has " + std::to_string(*channels) + " channels, expected 1, 3 or 4"};
+  }
+  const auto data = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(data_format)[data_index];
+  const uint64_t expected = static_cast<uint64_t>(*height) * static_cast<uint64_t>(*width) * *channels;
+  if (data.GetSize() != expected) {
+    return Error{"image data holds " + std::to_string(data.GetSize()) + " bytes, its sizes say " +
+                 std::to_string(expected)};
+  }
+  media::Image image;
+  image.width = *width;
+  image.height = *height;
+  image.channels = *channels;
+  image.pixels.resize(expected);
+  if (expected > 0) std::memcpy(image.pixels.data(), data.GetData(), expected);
+  return image;
+}
+
+}  // namespace quarry

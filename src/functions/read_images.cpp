@@ -1,0 +1,142 @@
+// read_images: pictures as rows, decoded lazily (see read_images.hpp and docs/sql.md).
+//
+// Work per row depends on what the query reads: nothing but the listing for path / partitions /
+// count(*); the header only for image.width / height / nChannels / mode (unless the query also reads
+// `error` or sets drop_invalid, which need a full decode to prove the file valid); a full decode for
+// image.data or the whole struct. With size := N (or [w, h]) JPEGs are decoded at the smallest DCT
+// scale still covering the target, then resized (Pillow-compatible bilinear) to exactly w × h.
+#include "functions/read_images.hpp"
+
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/file_scan.hpp"
+#include "functions/image_type.hpp"
+#include "io/file_reader.hpp"
+#include "media/image_decoder.hpp"
+#include "media/image_transform.hpp"
+
+namespace quarry {
+
+namespace {
+
+// Headers of every supported format lie in the first bytes, except JPEGs with large EXIF/ICC
+// segments: those are read whole when the prefix is not enough.
+constexpr uint64_t kHeaderPrefixBytes = 256 * 1024;
+
+class ImageRowReader : public FileRowReader {
+ public:
+  media::DecodeOptions decode;
+  int32_t target_width = 0;  // size := ...; 0: native size
+  int32_t target_height = 0;
+
+  std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const override { return {{"image", ImageType()}}; }
+
+  RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const override {
+    duckdb::Vector* vector = request.columns[0];
+    const ImageFieldSet fields = vector ? ImageFieldSet::FromColumnIndex(*request.indexes[0]) : ImageFieldSet();
+    const bool full_decode = request.validate || fields.Has(kImageData);
+    RowOutcome outcome;
+    if (!full_decode && !fields.NeedsHeader()) {
+      if (vector) WriteImageHeader(*vector, request.row, file.path, 0, 0, 0, fields);  // origin only
+      return outcome;
+    }
+    if (!full_decode) {
+      auto header = ReadHeader(file.path);
+      if (!header.ok()) {
+        WriteInvalidImage(*vector, request.row, file.path, fields);
+        outcome.error = header.error();
+        return outcome;
+      }
+      const auto& value = header.value();
+      const bool resized = target_width > 0;
+      WriteImageHeader(*vector, request.row, file.path, resized ? target_width : value.width,
+                       resized ? target_height : value.height, value.channels, fields);
+      return outcome;
+    }
+    auto image = Decode(file.path);
+    if (!image.ok()) {
+      if (vector) WriteInvalidImage(*vector, request.row, file.path, fields);
+      outcome.error = image.error();
+      return outcome;
+    }
+    if (vector) {
+      WriteImage(*vector, request.row, file.path, image.value(), fields);
+      if (fields.Has(kImageData)) outcome.bytes = image.value().pixels.size();
+    }
+    return outcome;
+  }
+
+ private:
+  Result<media::ImageHeader> ReadHeader(const std::string& path) const {
+    auto prefix = io::ReadFileBytes(path, kHeaderPrefixBytes);
+    if (!prefix.ok()) return Error{prefix.error()};
+    auto header = media::ReadImageHeader(prefix.value());
+    if (header.ok() || prefix.value().size() < kHeaderPrefixBytes) return header;
+    auto whole = io::ReadFileBytes(path, io::kDefaultMaxFileBytes);
+    if (!whole.ok()) return Error{whole.error()};
+    return media::ReadImageHeader(whole.value());
+  }
+
+  Result<media::Image> Decode(const std::string& path) const {
+    auto bytes = io::ReadFileBytes(path, io::kDefaultMaxFileBytes);
+    if (!bytes.ok()) return Error{bytes.error()};
+    auto image = media::DecodeImage(bytes.value(), decode);
+    if (!image.ok() || target_width == 0) return image;
+    if (image.value().width == target_width && image.value().height == target_height) return image;
+    return media::Resize(image.value(), target_width, target_height, media::ResizeFilter::kBilinear);
+  }
+};
+
+int32_t PositiveSize(const duckdb::Value& value) {
+  if (value.IsNull()) throw duckdb::BinderException("read_images: size must not be NULL");
+  const int64_t size = value.DefaultCastAs(duckdb::LogicalType::BIGINT).GetValue<int64_t>();
+  if (size <= 0 || size > 65535) {
+    throw duckdb::BinderException("read_images: size must be between 1 and 65535, got %lld",
+                                  static_cast<long long>(size));
+  }
+  return static_cast<int32_t>(size);
+}
+
+duckdb::unique_ptr<FileRowReader> MakeImageReader(duckdb::ClientContext&, duckdb::TableFunctionBindInput& input) {
+  auto reader = duckdb::make_uniq<ImageRowReader>();
+  for (const auto& [name, value] : input.named_parameters) {
+    if (name == "max_pixels") {
+      if (value.IsNull()) throw duckdb::BinderException("read_images: max_pixels must not be NULL");
+      const int64_t max_pixels = value.GetValue<int64_t>();
+      if (max_pixels <= 0) {
+        throw duckdb::BinderException("read_images: max_pixels must be positive, got %lld",
+                                      static_cast<long long>(max_pixels));
+      }
+      reader->decode.max_pixels = static_cast<uint64_t>(max_pixels);
+    } else if (name == "auto_orient") {
+      reader->decode.auto_orient = !value.IsNull() && duckdb::BooleanValue::Get(value);
+    } else if (name == "size") {
+      if (value.type().id() == duckdb::LogicalTypeId::LIST) {
+        const auto& sizes = duckdb::ListValue::GetChildren(value);
+        if (sizes.size() != 2) {
+          throw duckdb::BinderException("read_images: size must be N or [width, height], got %s", value.ToString());
+        }
+        reader->target_width = PositiveSize(sizes[0]);
+        reader->target_height = PositiveSize(sizes[1]);
+      } else {
+        reader->target_width = reader->target_height = PositiveSize(value);
+      }
+      reader->decode.min_width = reader->target_width;
+      reader->decode.min_height = reader->target_height;
+    }
+  }
+  return reader;
+}
+
+}  // namespace
+
+void RegisterReadImages(duckdb::ExtensionLoader& loader) {
+  FileTableFunctionSpec spec;
+  spec.name = "read_images";
+  spec.make_reader = MakeImageReader;
+  spec.named_parameters = {{"max_pixels", duckdb::LogicalType::BIGINT},
+                           {"size", duckdb::LogicalType::ANY},
+                           {"auto_orient", duckdb::LogicalType::BOOLEAN}};
+  loader.RegisterFunction(MakeFileTableFunction(spec));
+}
+
+}  // namespace quarry

@@ -1,0 +1,13 @@
+// read_text(path_or_glob [, recursive, drop_invalid, hive_partitioning]) — one row per file:
+// path, content VARCHAR (UTF-8; invalid UTF-8 is an error row, content NULL), size BIGINT, error.
+#pragma once
+
+namespace duckdb {
+class ExtensionLoader;
+}
+
+namespace quarry {
+
+void RegisterReadText(duckdb::ExtensionLoader& loader);
+
+}  // namespace quarry
