@@ -17,7 +17,8 @@ struct Audio {
   int32_t sample_rate = 0;
   int32_t channels = 0;
   int64_t frames = 0;
-  std::vector<float> samples;  // frames * channels, interleaved, in [-1, 1]
+  std::vector<float> samples;  // frames * channels, interleaved, nominally in [-1, 1] (float files and
+                               // resampling may go slightly beyond: not clipped)
 
   double duration_seconds() const { return sample_rate > 0 ? static_cast<double>(frames) / sample_rate : 0.0; }
 };
@@ -25,20 +26,25 @@ struct Audio {
 struct AudioHeader {
   int32_t sample_rate = 0;
   int32_t channels = 0;
-  int64_t frames = 0;  // in the file's own rate
+  int64_t frames = 0;  // in the file's own rate, as the header says; 0 when it does not say
 };
 
 struct DecodeAudioOptions {
   int32_t sample_rate = 0;  // resample to this rate; 0 keeps the file's rate
-  bool mono = false;        // average the channels into one
-  // Upper bound on decoded samples (frames × channels, after resampling): 1 hour of 48 kHz stereo.
+  bool mono = false;        // average the channels into one (sum / channels)
+  // Upper bound on samples, checked against the header's frames × channels, against what is decoded
+  // (before and after mixdown and resampling) and before the resampled buffer is allocated: 1 hour of
+  // 48 kHz stereo by default. Exceeding it is an Error ("audio exceeds the decoded sample limit: ...").
   uint64_t max_samples = 48'000ull * 3600 * 2;
 };
 
-// Reads only the header (rate, channels, frames).
+// Reads only the header (rate, channels, frames). Errors: "not an audio file libsndfile can read: "
+// with libsndfile's reason; a header with no channels or a sample rate outside 1..1,536,000.
 Result<AudioHeader> ReadAudioHeader(std::span<const uint8_t> bytes);
 
-// Decodes, mixes down and resamples as `options` say.
+// Decodes, mixes down and resamples (libsoxr, SOXR_HQ; round(frames × new_rate / rate) frames) as
+// `options` say. A file whose data is cut short decodes to the frames that are there, as libsndfile
+// reads them. libmpg123 (under libsndfile) may print notes on damaged MP3 streams to stderr.
 Result<Audio> DecodeAudio(std::span<const uint8_t> bytes, const DecodeAudioOptions& options = {});
 
 }  // namespace quarry::media
