@@ -32,7 +32,8 @@ struct DecodeOptions {
   // 1/8). The caller resizes the rest of the way. 0: full size.
   int32_t min_width = 0;
   int32_t min_height = 0;
-  // Apply the EXIF orientation tag (JPEG, TIFF, WebP) so the image is upright. Off by default, as Spark.
+  // Apply the EXIF orientation tag (JPEG APP1, the TIFF Orientation tag; not yet WebP's EXIF chunk) so
+  // the image is upright. Off by default, as Spark.
   bool auto_orient = false;
 };
 
@@ -40,12 +41,14 @@ struct DecodeOptions {
 ImageFormat DetectImageFormat(std::span<const uint8_t> bytes);
 
 // Reads only the header. For JPEG this scans markers up to SOFn; for PNG the IHDR chunk; etc.
+// The size is the stored one: before EXIF orientation and DCT scaling. No max_pixels check here.
 Result<ImageHeader> ReadImageHeader(std::span<const uint8_t> bytes);
 
 // Decodes the whole image (the first frame of an animated GIF or WebP, the first page of a TIFF) into
 // 8-bit gray, BGR or BGRA: 16-bit samples are scaled to 8 bits, palettes expanded, CMYK converted, a
 // gray image with alpha becomes BGRA. A truncated file is an error (as Pillow without
-// LOAD_TRUNCATED_IMAGES), naming what is missing.
+// LOAD_TRUNCATED_IMAGES), naming what is missing. max_pixels applies to the stored size, even when
+// DCT scaling would decode a smaller image (as Pillow's bomb check).
 Result<Image> DecodeImage(std::span<const uint8_t> bytes, const DecodeOptions& options = {});
 
 }  // namespace quarry::media

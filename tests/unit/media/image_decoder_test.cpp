@@ -42,7 +42,7 @@ class ImageDecoderTest : public ::testing::Test {
   }
 };
 
-// File name without extension → Pillow's pixels must match exactly.
+// Files whose decoded pixels must equal Pillow's exactly (NAME.pix beside NAME.EXT).
 const char* const kExactFixtures[] = {
     "png_rgb8.png",
     "png_rgba8.png",
@@ -67,6 +67,8 @@ const char* const kExactFixtures[] = {
     "bmp_32.bmp",
     "bmp_8.bmp",
     "bmp_1.bmp",
+    "bmp_565.bmp",
+    "bmp_555.bmp",
     "bmp_v4_alpha.bmp",
 };
 
