@@ -82,6 +82,9 @@ void WriteInvalidImage(duckdb::Vector& vector, idx_t row, const std::string& ori
 }
 
 ImageStructReader::ImageStructReader(duckdb::Vector& vector, idx_t count) {
+  // Flattened first: the children of a dictionary or constant struct vector do not line up with its
+  // selection, so reading them through unified formats alone is wrong.
+  vector.Flatten(count);
   vector.ToUnifiedFormat(count, struct_format_);
   auto& children = duckdb::StructVector::GetEntries(vector);
   for (idx_t i = 0; i < kImageFieldCount; i++) children[i]->ToUnifiedFormat(count, fields_[i]);
