@@ -135,6 +135,8 @@ Result<Image> DecodeGif(std::span<const uint8_t> bytes, const DecodeOptions& opt
   for (size_t i = 0; i < image.pixels.size(); i += channels) std::memcpy(image.pixels.data() + i, fill, channels);
 
   if (frame.Width <= 0 || frame.Height <= 0) return image;
+  // A frame larger than the screen is cropped, but its rows are still read: bound that work too.
+  if (auto error = CheckPixelLimit(frame.Width, frame.Height, options.max_pixels)) return *error;
   std::vector<GifPixelType> line(static_cast<size_t>(frame.Width));
   // Interlaced frames arrive in four passes: rows 0, 8, ...; 4, 12, ...; 2, 6, ...; 1, 3, ...
   constexpr int kPassStart[] = {0, 4, 2, 1};
