@@ -298,12 +298,13 @@ TEST_F(ImageDecoderTest, TruncatedFilesOfEveryOtherFormat) {
 
 TEST_F(ImageDecoderTest, CorruptHeaders) {
   std::vector<uint8_t> png = ReadFixture("png_rgb8.png");
+  std::vector<uint8_t> bmp = ReadFixture("bmp_24.bmp");
+  std::vector<uint8_t> jpeg = ReadFixture("jpeg_baseline.jpg");
+  ASSERT_TRUE(png.size() > 100 && bmp.size() > 100 && jpeg.size() > 100);
   png[24] = 7;  // bit depth 7 in IHDR
   EXPECT_NE(DecodeError(png).find("corrupt PNG header"), std::string::npos);
-  std::vector<uint8_t> bmp = ReadFixture("bmp_24.bmp");
   bmp[28] = 7;  // 7 bits per pixel
   EXPECT_EQ(DecodeError(bmp), "unsupported BMP bit depth: 7");
-  std::vector<uint8_t> jpeg = ReadFixture("jpeg_baseline.jpg");
   for (size_t i = 2; i + 1 < jpeg.size(); ++i) {
     if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) {
       jpeg[i + 9] = 7;  // SOF0 with 7 components
@@ -325,12 +326,13 @@ void SetJpegSize(std::vector<uint8_t>& jpeg, uint16_t width, uint16_t height) {
 
 TEST_F(ImageDecoderTest, BombsAreRefusedBeforeAllocation) {
   std::vector<uint8_t> jpeg = ReadFixture("jpeg_baseline.jpg");
+  std::vector<uint8_t> gif = ReadFixture("gif_plain.gif");
+  std::vector<uint8_t> bmp = ReadFixture("bmp_24.bmp");
+  ASSERT_TRUE(jpeg.size() > 100 && gif.size() > 100 && bmp.size() > 100);
   SetJpegSize(jpeg, 60000, 60000);
   EXPECT_EQ(DecodeError(jpeg), "image is 60000×60000 = 3600000000 pixels, over the limit of 89478485 (max_pixels)");
-  std::vector<uint8_t> gif = ReadFixture("gif_plain.gif");
   gif[6] = gif[7] = gif[8] = gif[9] = 0xFF;  // 65535×65535 logical screen
   EXPECT_NE(DecodeError(gif).find("(max_pixels)"), std::string::npos);
-  std::vector<uint8_t> bmp = ReadFixture("bmp_24.bmp");
   bmp[18] = bmp[19] = bmp[22] = bmp[23] = 0x7F;  // width and height 0x00007F7F
   bmp[20] = bmp[21] = bmp[24] = bmp[25] = 0;
   EXPECT_NE(DecodeError(bmp).find("(max_pixels)"), std::string::npos);
