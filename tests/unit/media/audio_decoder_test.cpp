@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "media/audio.hpp"
 
 namespace quarry::media {

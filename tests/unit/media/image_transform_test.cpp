@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "media/image_transform.hpp"
 
 namespace quarry::media {
