@@ -66,6 +66,6 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
 
 // Upper bound on the payload bytes of one output chunk: a chunk closes once it passes this, so a
 // folder of 50-megapixel photos does not hold 2,048 of them in memory at once.
-constexpr uint64_t kMaxChunkPayloadBytes = 64ull << 20;
+constexpr uint64_t kMaxChunkPayloadBytes = 16ull << 20;
 
 }  // namespace quarry

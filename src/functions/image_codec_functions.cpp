@@ -34,7 +34,7 @@ void Decode(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& r
     }
     auto image = media::DecodeImage(Bytes(duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(blobs)[index]));
     if (image.ok()) {
-      WriteImage(result, row, "", image.value());
+      WriteImage(result, row, "", std::move(image).value());
     } else {
       WriteInvalidImage(result, row, "");
     }
@@ -68,7 +68,7 @@ void Encode(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& r
       throw duckdb::InvalidInputException("image_encode: quality must be between 1 and 100, got %lld",
                                           static_cast<long long>(quality));
     }
-    auto image = images.Read(row);
+    auto image = images.View(row);
     if (!image.ok()) {
       duckdb::FlatVector::SetNull(result, row, true);
       continue;

@@ -43,7 +43,7 @@ class IntegerArguments {
 
 // Runs `transform` on every row's image; `transform` gets the image, the row's integer arguments and
 // the row's text argument (mode), and returns the new image or throws for bad arguments.
-using RowTransform = std::function<Result<media::Image>(const media::Image&, const std::vector<int64_t>&,
+using RowTransform = std::function<Result<media::Image>(const media::ImageView&, const std::vector<int64_t>&,
                                                         const std::string& origin, const std::string& text)>;
 
 void ApplyTransform(duckdb::DataChunk& args, duckdb::Vector& result, idx_t integer_count, bool has_text,
@@ -68,7 +68,7 @@ void ApplyTransform(duckdb::DataChunk& args, duckdb::Vector& result, idx_t integ
       continue;
     }
     const std::string origin = images.Origin(row);
-    auto image = images.Read(row);
+    auto image = images.View(row);
     if (!image.ok()) {
       WriteInvalidImage(result, row, origin);
       continue;
@@ -77,7 +77,7 @@ void ApplyTransform(duckdb::DataChunk& args, duckdb::Vector& result, idx_t integ
     if (!transformed.ok()) {
       throw duckdb::InvalidInputException(transformed.error());
     }
-    WriteImage(result, row, origin, transformed.value());
+    WriteImage(result, row, origin, std::move(transformed).value());
   }
   if (count == 1 && args.AllConstant()) result.SetVectorType(duckdb::VectorType::CONSTANT_VECTOR);
 }
@@ -90,13 +90,13 @@ int32_t CheckedSize(const char* function, const char* argument, int64_t value) {
   return static_cast<int32_t>(value);
 }
 
-std::string Describe(const media::Image& image, const std::string& origin) {
+std::string Describe(const media::ImageView& image, const std::string& origin) {
   return std::to_string(image.width) + "x" + std::to_string(image.height) + " image '" + origin + "'";
 }
 
 // image_resize(image, width, height [, mode]): stretch (exactly width × height), fit (inside the box,
 // aspect kept), fill (cover the box, aspect kept, then center-cropped to exactly width × height).
-Result<media::Image> ResizeRow(const media::Image& image, const std::vector<int64_t>& values, const std::string&,
+Result<media::Image> ResizeRow(const media::ImageView& image, const std::vector<int64_t>& values, const std::string&,
                                const std::string& mode) {
   const int32_t width = CheckedSize("image_resize", "width", values[0]);
   const int32_t height = CheckedSize("image_resize", "height", values[1]);
@@ -119,8 +119,8 @@ Result<media::Image> ResizeRow(const media::Image& image, const std::vector<int6
   throw duckdb::InvalidInputException("image_resize: mode must be 'stretch', 'fit' or 'fill', got '%s'", mode);
 }
 
-Result<media::Image> CropRow(const media::Image& image, const std::vector<int64_t>& values, const std::string& origin,
-                             const std::string&) {
+Result<media::Image> CropRow(const media::ImageView& image, const std::vector<int64_t>& values,
+                             const std::string& origin, const std::string&) {
   const int64_t x = values[0], y = values[1], width = values[2], height = values[3];
   if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > image.width || y + height > image.height) {
     return Error{"image_crop: the rectangle x=" + std::to_string(x) + " y=" + std::to_string(y) +
@@ -131,7 +131,7 @@ Result<media::Image> CropRow(const media::Image& image, const std::vector<int64_
                      static_cast<int32_t>(height));
 }
 
-Result<media::Image> CenterCropRow(const media::Image& image, const std::vector<int64_t>& values,
+Result<media::Image> CenterCropRow(const media::ImageView& image, const std::vector<int64_t>& values,
                                    const std::string& origin, const std::string&) {
   const int32_t width = CheckedSize("image_center_crop", "width", values[0]);
   const int32_t height = CheckedSize("image_center_crop", "height", values[1]);
@@ -142,7 +142,7 @@ Result<media::Image> CenterCropRow(const media::Image& image, const std::vector<
   return media::CenterCrop(image, width, height);
 }
 
-Result<media::Image> GrayRow(const media::Image& image, const std::vector<int64_t>&, const std::string&,
+Result<media::Image> GrayRow(const media::ImageView& image, const std::vector<int64_t>&, const std::string&,
                              const std::string&) {
   return media::ToGray(image);
 }

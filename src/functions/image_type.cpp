@@ -1,8 +1,6 @@
 // The SQL image type and its conversions (see image_type.hpp).
 #include "functions/image_type.hpp"
 
-#include <cstring>
-
 #include "duckdb/common/column_index.hpp"
 
 namespace quarry {
@@ -64,10 +62,37 @@ void WriteFields(duckdb::Vector& vector, idx_t row, const std::string& origin, i
 
 }  // namespace
 
-void WriteImage(duckdb::Vector& vector, idx_t row, const std::string& origin, const media::Image& image,
+namespace {
+
+// Decoded pixels handed to a DuckDB vector as they are: the vector owns this buffer, and the BLOB
+// values point into it.
+class PixelBuffer : public duckdb::VectorBuffer {
+ public:
+  explicit PixelBuffer(std::vector<uint8_t> pixels)
+      : duckdb::VectorBuffer(duckdb::VectorBufferType::OPAQUE_BUFFER), pixels_(std::move(pixels)) {}
+  const std::vector<uint8_t>& pixels() const { return pixels_; }
+
+ private:
+  std::vector<uint8_t> pixels_;
+};
+
+}  // namespace
+
+void WriteImage(duckdb::Vector& vector, idx_t row, const std::string& origin, media::Image&& image,
                 const ImageFieldSet& fields) {
-  WriteFields(vector, row, origin, image.height, image.width, image.channels, image.mode(), image.pixels.data(),
-              image.pixels.size(), true, fields);
+  // Short BLOBs live inside the string_t itself; only longer ones can point into a buffer.
+  if (!fields.Has(kImageData) || image.pixels.size() <= duckdb::string_t::INLINE_LENGTH) {
+    WriteFields(vector, row, origin, image.height, image.width, image.channels, image.mode(), image.pixels.data(),
+                image.pixels.size(), true, fields);
+    return;
+  }
+  WriteFields(vector, row, origin, image.height, image.width, image.channels, image.mode(), nullptr, 0, true, fields);
+  auto& data = *duckdb::StructVector::GetEntries(vector)[kImageData];
+  auto buffer = duckdb::make_buffer<PixelBuffer>(std::move(image.pixels));
+  const auto& pixels = buffer->pixels();
+  duckdb::FlatVector::GetData<duckdb::string_t>(data)[row] =
+      duckdb::string_t(reinterpret_cast<const char*>(pixels.data()), static_cast<uint32_t>(pixels.size()));
+  duckdb::StringVector::AddBuffer(data, std::move(buffer));
 }
 
 void WriteImageHeader(duckdb::Vector& vector, idx_t row, const std::string& origin, int32_t width, int32_t height,
@@ -101,7 +126,7 @@ std::string ImageStructReader::Origin(idx_t row) const {
   return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(format)[index].GetString();
 }
 
-Result<media::Image> ImageStructReader::Read(idx_t row) const {
+Result<media::ImageView> ImageStructReader::View(idx_t row) const {
   const idx_t struct_index = struct_format_.sel->get_index(row);
   auto integer = [&](ImageField field) -> std::optional<int32_t> {
     const auto& format = fields_[field];
@@ -129,12 +154,11 @@ Result<media::Image> ImageStructReader::Read(idx_t row) const {
     return Error{"image data holds " + std::to_string(data.GetSize()) + " bytes, its sizes say " +
                  std::to_string(expected)};
   }
-  media::Image image;
+  media::ImageView image;
   image.width = *width;
   image.height = *height;
   image.channels = *channels;
-  image.pixels.resize(expected);
-  if (expected > 0) std::memcpy(image.pixels.data(), data.GetData(), expected);
+  image.pixels = {reinterpret_cast<const uint8_t*>(data.GetData()), static_cast<size_t>(expected)};
   return image;
 }
 

@@ -42,8 +42,9 @@ class ImageFieldSet {
   unsigned mask_ = 0;
 };
 
-// Writes an image into row `row` of an image-struct vector (fields not in `fields` become NULL).
-void WriteImage(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, const media::Image& image,
+// Writes an image into row `row` of an image-struct vector (fields not in `fields` become NULL). The
+// pixels move into the vector without a copy: the vector keeps their buffer alive.
+void WriteImage(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, media::Image&& image,
                 const ImageFieldSet& fields = ImageFieldSet::All());
 // Writes only the header fields (no pixels: data NULL) — for header-only reads.
 void WriteImageHeader(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, int32_t width,
@@ -52,13 +53,14 @@ void WriteImageHeader(duckdb::Vector& vector, duckdb::idx_t row, const std::stri
 void WriteInvalidImage(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin,
                        const ImageFieldSet& fields = ImageFieldSet::All());
 
-// Reads an image struct value from unified-format children. An invalid image (-1 sizes), a data blob
-// whose length disagrees with the sizes, or unsupported channels is an Error.
+// Reads image struct values of a (flattened) vector. An invalid image (-1 sizes), a data blob whose
+// length disagrees with the sizes, or unsupported channels is an Error.
 struct ImageStructReader {
   explicit ImageStructReader(duckdb::Vector& vector, duckdb::idx_t count);
   // Whether row is NULL.
   bool IsNull(duckdb::idx_t row) const;
-  Result<media::Image> Read(duckdb::idx_t row) const;
+  // The row's pixels, without a copy: valid while the vector lives.
+  Result<media::ImageView> View(duckdb::idx_t row) const;
   std::string Origin(duckdb::idx_t row) const;
 
  private:

@@ -59,8 +59,8 @@ class ImageRowReader : public FileRowReader {
       return outcome;
     }
     if (vector) {
-      WriteImage(*vector, request.row, file.path, image.value(), fields);
       if (fields.Has(kImageData)) outcome.bytes = image.value().pixels.size();
+      WriteImage(*vector, request.row, file.path, std::move(image).value(), fields);
     }
     return outcome;
   }

@@ -20,7 +20,7 @@ int32_t CenteredOffset(int32_t outer, int32_t inner) {
 
 }  // namespace
 
-Result<Image> Crop(const Image& image, int32_t x, int32_t y, int32_t width, int32_t height) {
+Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, int32_t height) {
   if (image.width < 0 || image.height < 0 || image.channels <= 0 ||
       image.pixels.size() != static_cast<size_t>(image.width) * image.height * image.channels) {
     return Error{"cannot crop an inconsistent image of size " + std::to_string(image.width) + "x" +
@@ -43,7 +43,7 @@ Result<Image> Crop(const Image& image, int32_t x, int32_t y, int32_t width, int3
   return result;
 }
 
-Result<Image> CenterCrop(const Image& image, int32_t width, int32_t height) {
+Result<Image> CenterCrop(const ImageView& image, int32_t width, int32_t height) {
   if (width > image.width || height > image.height) {
     return Error{"center crop is larger than the " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                  " image: " + std::to_string(width) + "x" + std::to_string(height)};

@@ -16,7 +16,7 @@
 namespace quarry::media {
 namespace {
 
-std::optional<Error> CheckImage(const Image& image) {
+std::optional<Error> CheckImage(const ImageView& image) {
   if (image.width <= 0 || image.height <= 0) {
     return Error{"cannot encode an empty image: " + std::to_string(image.width) + "×" + std::to_string(image.height)};
   }
@@ -41,11 +41,11 @@ struct TurboJpegCloser {
 
 }  // namespace
 
-Result<std::string> EncodePng(const Image& image) {
+Result<std::string> EncodePng(const ImageView& image) {
   if (auto error = CheckImage(image)) return *error;
   try {
     // PNG stores RGB(A): swap B and R into a copy.
-    std::vector<uint8_t> samples = image.pixels;
+    std::vector<uint8_t> samples(image.pixels.begin(), image.pixels.end());
     if (image.channels >= 3) {
       for (size_t i = 0; i < samples.size(); i += image.channels) std::swap(samples[i], samples[i + 2]);
     }
@@ -76,7 +76,7 @@ Result<std::string> EncodePng(const Image& image) {
   }
 }
 
-Result<std::string> EncodeJpeg(const Image& image, int quality) {
+Result<std::string> EncodeJpeg(const ImageView& image, int quality) {
   if (auto error = CheckImage(image)) return *error;
   if (quality < 1 || quality > 100) return Error{"JPEG quality must be 1 to 100, not " + std::to_string(quality)};
   std::unique_ptr<void, TurboJpegCloser> handle(tjInitCompress());

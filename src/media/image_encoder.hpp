@@ -11,8 +11,8 @@
 namespace quarry::media {
 
 // PNG, lossless; gray, BGR and BGRA images keep their channels (stored as gray, RGB, RGBA).
-Result<std::string> EncodePng(const Image& image);
+Result<std::string> EncodePng(const ImageView& image);
 // JPEG at `quality` 1..100 (4:2:0 subsampling); a BGRA image loses its alpha.
-Result<std::string> EncodeJpeg(const Image& image, int quality = 90);
+Result<std::string> EncodeJpeg(const ImageView& image, int quality = 90);
 
 }  // namespace quarry::media

@@ -7,7 +7,7 @@
 
 namespace quarry::media {
 
-Image ToGray(const Image& image) {
+Image ToGray(const ImageView& image) {
   Image gray;
   const size_t count = static_cast<size_t>(image.width < 0 ? 0 : image.width) * (image.height < 0 ? 0 : image.height);
   if (image.channels != 1 && image.channels != 3 && image.channels != 4) return gray;
@@ -16,7 +16,7 @@ Image ToGray(const Image& image) {
   gray.height = image.height;
   gray.channels = 1;
   if (image.channels == 1) {
-    gray.pixels = image.pixels;
+    gray.pixels.assign(image.pixels.begin(), image.pixels.end());
     return gray;
   }
   gray.pixels.resize(count);

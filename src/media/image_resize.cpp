@@ -144,7 +144,7 @@ inline uint8_t Clip8(int32_t sum) {
 
 // Horizontal pass: `rows` rows of `in` starting at row `first_row`, each to `axis.first.size()` pixels.
 template <int kChannels>
-void ResampleHorizontal(const Image& in, int first_row, int rows, const AxisCoefficients& axis, Image& out) {
+void ResampleHorizontal(const ImageView& in, int first_row, int rows, const AxisCoefficients& axis, Image& out) {
   const int out_width = out.width;
   constexpr int32_t kHalf = 1 << (kPrecisionBits - 1);
   for (int y = 0; y < rows; ++y) {
@@ -166,7 +166,7 @@ void ResampleHorizontal(const Image& in, int first_row, int rows, const AxisCoef
 
 // Vertical pass: each output row is a weighted sum of whole input rows, accumulated row by row so the
 // inner loop runs over contiguous bytes (the sums are the same as Pillow's: integer, no overflow).
-[[maybe_unused]] void ResampleVertical(const Image& in, const AxisCoefficients& axis, Image& out) {
+[[maybe_unused]] void ResampleVertical(const ImageView& in, const AxisCoefficients& axis, Image& out) {
   const size_t row_bytes = in.row_bytes();
   std::vector<int32_t> sums(row_bytes);
   for (int y = 0; y < out.height; ++y) {
@@ -206,7 +206,7 @@ inline __m128i MultiplyAddPair(__m128i pairs, int32_t low, int32_t high) {
 }
 
 template <int kChannels>
-void ResampleHorizontalSse2(const Image& in, int first_row, int rows, const AxisCoefficients& axis,
+void ResampleHorizontalSse2(const ImageView& in, int first_row, int rows, const AxisCoefficients& axis,
                             const SplitCoefficients& split, Image& out) {
   const __m128i zero = _mm_setzero_si128();
   const __m128i half = _mm_set1_epi32(1 << (kPrecisionBits - 1));
@@ -235,7 +235,8 @@ void ResampleHorizontalSse2(const Image& in, int first_row, int rows, const Axis
   }
 }
 
-void ResampleVerticalSse2(const Image& in, const AxisCoefficients& axis, const SplitCoefficients& split, Image& out) {
+void ResampleVerticalSse2(const ImageView& in, const AxisCoefficients& axis, const SplitCoefficients& split,
+                          Image& out) {
   const __m128i zero = _mm_setzero_si128();
   const size_t row_bytes = in.row_bytes();
   const size_t vector_bytes = row_bytes / 8 * 8;
@@ -290,7 +291,7 @@ Image NewImage(int32_t width, int32_t height, int32_t channels) {
 }
 
 // The horizontal pass over `out.height` rows of `image` from `first_row`, with the fastest kernel.
-void HorizontalPass(const Image& image, int first_row, const AxisCoefficients& columns, Image& out) {
+void HorizontalPass(const ImageView& image, int first_row, const AxisCoefficients& columns, Image& out) {
 #if defined(__SSE2__)
   if (image.channels == 3) {
     return ResampleHorizontalSse2<3>(image, first_row, out.height, columns, SplitForMultiplyAdd(columns), out);
@@ -310,7 +311,7 @@ void HorizontalPass(const Image& image, int first_row, const AxisCoefficients& c
 }
 
 // Pillow's ImagingResampleInner for 8-bit images of 1, 3 or 4 interleaved channels.
-Image ResampleConvolution(const Image& image, int32_t width, int32_t height, const Filter& filter) {
+Image ResampleConvolution(const ImageView& image, int32_t width, int32_t height, const Filter& filter) {
   const bool horizontal = width != image.width;
   const bool vertical = height != image.height;
   const AxisCoefficients columns = PrecomputeCoefficients(image.width, width, filter);
@@ -319,19 +320,19 @@ Image ResampleConvolution(const Image& image, int32_t width, int32_t height, con
   const int last_row = rows.first.back() + rows.count.back();
 
   Image temporary;
-  const Image* source = &image;
+  ImageView source = image;
   if (horizontal) {
     for (int32_t& first : rows.first) first -= first_row;
     temporary = NewImage(width, last_row - first_row, image.channels);
     HorizontalPass(image, first_row, columns, temporary);
     if (!vertical) return temporary;
-    source = &temporary;
+    source = temporary;
   }
   Image result = NewImage(width, height, image.channels);
 #if defined(__SSE2__)
-  ResampleVerticalSse2(*source, rows, SplitForMultiplyAdd(rows), result);
+  ResampleVerticalSse2(source, rows, SplitForMultiplyAdd(rows), result);
 #else
-  ResampleVertical(*source, rows, result);
+  ResampleVertical(source, rows, result);
 #endif
   return result;
 }
@@ -376,7 +377,7 @@ std::vector<int32_t> NearestPositions(int in_size, int out_size) {
   return positions;
 }
 
-Image ResizeNearest(const Image& image, int32_t width, int32_t height) {
+Image ResizeNearest(const ImageView& image, int32_t width, int32_t height) {
   const std::vector<int32_t> columns = NearestPositions(image.width, width);
   const std::vector<int32_t> rows = NearestPositions(image.height, height);
   Image result = NewImage(width, height, image.channels);  // zero-filled: Pillow fills misses with 0
@@ -396,7 +397,7 @@ Image ResizeNearest(const Image& image, int32_t width, int32_t height) {
 
 }  // namespace
 
-Result<Image> Resize(const Image& image, int32_t width, int32_t height, ResizeFilter filter) {
+Result<Image> Resize(const ImageView& image, int32_t width, int32_t height, ResizeFilter filter) {
   if (image.channels != 1 && image.channels != 3 && image.channels != 4) {
     return Error{"cannot resize an image whose channel count is not 1, 3 or 4: " + std::to_string(image.channels)};
   }
@@ -411,7 +412,7 @@ Result<Image> Resize(const Image& image, int32_t width, int32_t height, ResizeFi
   if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > kMaxOutputPixels) {
     return Error{"resize target size exceeds the pixel limit: " + std::to_string(width) + "x" + std::to_string(height)};
   }
-  if (width == image.width && height == image.height) return image;  // Pillow returns a copy
+  if (width == image.width && height == image.height) return image.ToImage();  // Pillow returns a copy
   switch (filter) {
     case ResizeFilter::kNearest:
       return ResizeNearest(image, width, height);
@@ -426,7 +427,7 @@ Result<Image> Resize(const Image& image, int32_t width, int32_t height, ResizeFi
                              : filter == ResizeFilter::kBicubic ? Filter{BicubicFilter, 2.0}
                                                                 : Filter{BilinearFilter, 1.0};
   if (image.channels != 4) return ResampleConvolution(image, width, height, convolution);
-  Image premultiplied = image;
+  Image premultiplied = image.ToImage();
   Premultiply(premultiplied);
   Image result = ResampleConvolution(premultiplied, width, height, convolution);
   Unpremultiply(result);

@@ -19,20 +19,21 @@ enum class ResizeFilter { kNearest, kBilinear, kBicubic, kBox };
 // back after (RGBA -> RGBa -> RGBA), not for kNearest. Channel order does not matter (BGR as RGB).
 // Errors: channels not 1/3/4, an empty or inconsistent image, a target size <= 0 or over twice Pillow's
 // decompression-bomb limit (178,956,970 pixels). The same size returns a copy, as Pillow does.
-Result<Image> Resize(const Image& image, int32_t width, int32_t height, ResizeFilter filter = ResizeFilter::kBilinear);
+Result<Image> Resize(const ImageView& image, int32_t width, int32_t height,
+                     ResizeFilter filter = ResizeFilter::kBilinear);
 
 // The rectangle at (x, y) of width × height (both > 0); an error when it does not lie inside the image.
-Result<Image> Crop(const Image& image, int32_t x, int32_t y, int32_t width, int32_t height);
+Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, int32_t height);
 
 // The centered width × height rectangle (torchvision's CenterCrop: top = int(round((H - h) / 2.0)),
 // left likewise, Python's round, half to even); an error when larger than the image (torchvision would
 // pad) or not positive.
-Result<Image> CenterCrop(const Image& image, int32_t width, int32_t height);
+Result<Image> CenterCrop(const ImageView& image, int32_t width, int32_t height);
 
 // One gray channel, bit-identical to Pillow's convert('L') of the RGB(A) image (libImaging/Convert.c):
 // L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16, i.e. R·0.299 + G·0.587 + B·0.114 rounded in 16-bit
 // fixed point, with B, G, R read in that order from the BGR(A) bytes; alpha dropped. A 1-channel image
 // is copied. An image that is not 1, 3 or 4 channels with matching pixel bytes gives an empty Image.
-Image ToGray(const Image& image);
+Image ToGray(const ImageView& image);
 
 }  // namespace quarry::media
