@@ -9,6 +9,7 @@
 #include <cmath>
 #include <functional>
 
+#include "duckdb/catalog/default/default_functions.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/documented_function.hpp"
 #include "functions/image_type.hpp"
@@ -19,6 +20,8 @@ namespace quarry {
 namespace {
 
 using duckdb::idx_t;
+
+constexpr const char* kResizeFunction = "__quarry_image_resize";
 
 // Integer arguments of one row, read through unified formats.
 class IntegerArguments {
@@ -147,11 +150,6 @@ Result<media::Image> GrayRow(const media::ImageView& image, const std::vector<in
   return media::ToGray(image);
 }
 
-void Resize(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
-  ApplyTransform(args, result, 2, false, [](auto& image, auto& values, auto& origin, auto&) {
-    return ResizeRow(image, values, origin, "stretch");
-  });
-}
 void ResizeWithMode(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
   ApplyTransform(args, result, 2, true, ResizeRow);
 }
@@ -172,15 +170,26 @@ void RegisterImageTransformFunctions(duckdb::ExtensionLoader& loader) {
   const auto integer = duckdb::LogicalType::BIGINT;
   const auto text = duckdb::LogicalType::VARCHAR;
 
-  duckdb::ScalarFunctionSet resize("image_resize");
-  resize.AddFunction(duckdb::ScalarFunction({image, integer, integer}, image, Resize));
+  // Scalar functions take no named arguments in DuckDB, macros do: image_resize is a macro over the
+  // function, so both image_resize(image, 224, 224, mode := 'fill') and (..., 'fill') work.
+  duckdb::ScalarFunctionSet resize(kResizeFunction);
   resize.AddFunction(duckdb::ScalarFunction({image, integer, integer, text}, image, ResizeWithMode));
-  RegisterDocumentedFunction(
-      loader, std::move(resize),
+  RegisterDocumentedFunction(loader, std::move(resize), "image_resize's implementation; call image_resize.",
+                             "image_resize(image, 224, 224)");
+  duckdb::DefaultMacro resize_macro{DEFAULT_SCHEMA,
+                                    "image_resize",
+                                    {"image", "width", "height", nullptr},
+                                    {{"mode", "'stretch'"}, {nullptr, nullptr}},
+                                    "__quarry_image_resize(image, width, height, mode)"};
+  auto macro = duckdb::DefaultFunctionGenerator::CreateInternalMacroInfo(resize_macro);
+  duckdb::FunctionDescription documentation;
+  documentation.description =
       "Resizes an image to width x height (Pillow-compatible bilinear, antialiased when shrinking). Mode "
-      "'stretch' (default) gives exactly width x height; 'fit' keeps the aspect ratio inside the box; "
-      "'fill' keeps it, covers the box and center-crops to exactly width x height.",
-      "image_resize(image, 224, 224, 'fill')");
+      "'stretch' (default) gives exactly width x height; 'fit' keeps the aspect ratio inside the box; 'fill' "
+      "keeps it, covers the box and center-crops to exactly width x height.";
+  documentation.examples = {"image_resize(image, 224, 224, mode := 'fill')"};
+  macro->descriptions.push_back(std::move(documentation));
+  loader.RegisterFunction(*macro);
 
   duckdb::ScalarFunctionSet crop("image_crop");
   crop.AddFunction(duckdb::ScalarFunction({image, integer, integer, integer, integer}, image, Crop));
