@@ -1,17 +1,31 @@
--- quarry's main demo. For now it shows the embedded engine at work; the media and model issues
--- extend it with pictures, audio, OCR and a model of the user's as SQL functions.
+-- quarry's main demo (scripts/demo). Files become rows, broken files become rows that say why, and
+-- DuckDB's SQL does the rest. The files come from examples/make_demo_corpus.sh.
 SELECT quarry_version() AS engine;
 
--- DuckDB's SQL, whole: a generated table, a window function and an aggregate in one query.
-WITH photos AS (
-  SELECT i AS id, ['cats', 'dogs', 'birds'][1 + i % 3] AS folder, 1000 + (i * 7919) % 5000 AS kilobytes
-  FROM range(10000) t(i)
-)
-SELECT folder,
-       count(*) AS photos,
-       round(avg(kilobytes), 1) AS average_kb,
-       max(kilobytes) AS largest_kb,
-       arg_max(id, kilobytes) AS largest_id
-FROM photos
-GROUP BY folder
-ORDER BY folder;
+-- Pictures as a table, in Spark's image schema; the kind=... folders become a column.
+SELECT parse_filename(path) AS file, kind, image.width, image.height, image.nChannels, error
+FROM read_images('examples/.data/photos', recursive := true)
+ORDER BY kind DESC, file;
+
+-- Plain SQL over them.
+SELECT kind, count(*) AS files, count(error) AS broken,
+       round(sum(image.width * image.height) / 1e6, 2) AS megapixels
+FROM read_images('examples/.data/photos', recursive := true)
+GROUP BY kind ORDER BY kind;
+
+-- Thumbnails into Parquet: decoded straight to 160x160 (JPEG DCT scaling), cropped to a square 96x96,
+-- encoded as JPEG; the broken files are dropped on the way.
+COPY (
+  SELECT parse_filename(path) AS file, image_encode(image_resize(image, 96, 96, mode := 'fill'), 'jpeg') AS thumbnail
+  FROM read_images('examples/.data/photos', recursive := true, size := 160, drop_invalid := true)
+) TO 'examples/.data/thumbnails.parquet';
+
+SELECT file, image_info(thumbnail).width AS width, image_info(thumbnail).height AS height,
+       length(thumbnail) AS bytes
+FROM 'examples/.data/thumbnails.parquet' ORDER BY file LIMIT 4;
+
+-- Sound and text are tables too.
+SELECT parse_filename(path) AS file, round(duration, 2) AS seconds, audio.sample_rate, audio.channels, error
+FROM read_audio('examples/.data/audio') ORDER BY file;
+
+SELECT parse_filename(path) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;

@@ -5,13 +5,14 @@
 // what the header claims (a corrupt header may say 0 or 2^62 frames), and decoding stops with an Error
 // once the samples (before and after resampling) pass max_samples. A file cut short in its data decodes
 // to the frames that are there, as libsndfile reads them; one cut in its header is an Error.
-// Thread-safety: each call has its own SNDFILE handle and soxr state; libsndfile's only shared state is
-// the message of the last failed open (sf_strerror(nullptr)), so under concurrent failures the message
-// text may come from another thread's failure.
+// Thread-safety: each call has its own SNDFILE handle and soxr state. libsndfile's only shared state is
+// the reason of the last failed open (sf_strerror(nullptr)), which other threads overwrite, so a failed
+// open is described from the bytes instead.
 #include <sndfile.h>
 #include <soxr.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -96,7 +97,7 @@ class SoundFile {
 
   // An Error when the open failed or the header is unusable; else an empty message.
   std::string Check() const {
-    if (file_ == nullptr) return std::string("not an audio file libsndfile can read: ") + sf_strerror(nullptr);
+    if (file_ == nullptr) return OpenFailure();
     if (info_.channels <= 0) return "audio file has no channels: " + std::to_string(info_.channels);
     if (info_.samplerate <= 0 || info_.samplerate > kMaxSampleRate) {
       return "audio file has an invalid sample rate: " + std::to_string(info_.samplerate);
@@ -109,6 +110,20 @@ class SoundFile {
   int64_t header_frames() const { return info_.frames > 0 && info_.frames < SF_COUNT_MAX ? info_.frames : 0; }
 
  private:
+  // Why the open failed, from the bytes themselves: libsndfile's own reason for a failed open is a
+  // process-wide variable that other threads overwrite (it often reads "No Error.").
+  std::string OpenFailure() const {
+    if (stream_.size == 0) return "empty file: 0 bytes, not audio";
+    std::string first;
+    for (sf_count_t i = 0; i < std::min<sf_count_t>(stream_.size, 8); i++) {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%s%02x", i ? " " : "", stream_.data[i]);
+      first += hex;
+    }
+    return "not an audio file libsndfile can read (an unknown format or a header cut short): " +
+           std::to_string(stream_.size) + " bytes, first bytes " + first;
+  }
+
   MemoryStream stream_;
   SF_INFO info_{};
   SNDFILE* file_ = nullptr;
