@@ -7,6 +7,8 @@
 #include "functions/blob_length_function.hpp"
 #include "functions/image_codec_functions.hpp"
 #include "functions/image_transform_functions.hpp"
+#include "functions/model_catalog.hpp"
+#include "functions/model_statements.hpp"
 #include "functions/read_audio.hpp"
 #include "functions/read_images.hpp"
 #include "functions/read_text.hpp"
@@ -24,6 +26,10 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterImageTransformFunctions(loader);
   RegisterImageCodecFunctions(loader);
   RegisterBlobLengthFunction(loader);
+  RegisterModelCatalogFunctions(loader);
+  RegisterModelStatements(database);
+  // Last: the models saved in this database come back with their functions.
+  RestoreModels(database);
 }
 
 }  // namespace quarry

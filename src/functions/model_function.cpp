@@ -1,0 +1,273 @@
+// Model SQL functions: inputs to batches, batches through the model, outputs to vectors
+// (see model_function.hpp).
+#include "functions/model_function.hpp"
+
+#include <cmath>
+
+#include "duckdb/planner/expression/bound_function_expression.hpp"
+#include "functions/image_type.hpp"
+#include "io/file_reader.hpp"
+#include "media/image_decoder.hpp"
+#include "ml/classification.hpp"
+#include "ml/preprocessing.hpp"
+
+namespace quarry {
+
+namespace {
+
+using duckdb::idx_t;
+
+struct ModelFunctionInfo : public duckdb::ScalarFunctionInfo {
+  explicit ModelFunctionInfo(std::shared_ptr<const ml::LoadedModel> model_p) : model(std::move(model_p)) {}
+  std::shared_ptr<const ml::LoadedModel> model;
+};
+
+enum class InputKind { kImage, kPath, kBlob, kFloats };
+
+duckdb::LogicalType PredictionType() {
+  return duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"class", duckdb::LogicalType::VARCHAR},
+                                                                {"description", duckdb::LogicalType::VARCHAR},
+                                                                {"probability", duckdb::LogicalType::FLOAT}}));
+}
+
+duckdb::LogicalType OutputType(const ml::LoadedModel& model) {
+  switch (model.spec().task) {
+    case ml::ModelTask::kImageClassification:
+      return PredictionType();
+    case ml::ModelTask::kEmbedding:
+      return duckdb::LogicalType::ARRAY(duckdb::LogicalType::FLOAT, model.output_width());
+    case ml::ModelTask::kTensor:
+      break;
+  }
+  return duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT);
+}
+
+// Writes one model output row into row `row` of the result vector.
+class OutputWriter {
+ public:
+  OutputWriter(const ml::LoadedModel& model, duckdb::Vector& result) : model_(model), result_(result) {}
+
+  void Write(idx_t row, const std::vector<float>& values) {
+    switch (model_.spec().task) {
+      case ml::ModelTask::kImageClassification:
+        WritePredictions(row, ml::TopPredictions(values.data(), static_cast<int64_t>(values.size()), model_.spec(),
+                                                 model_.labels()));
+        return;
+      case ml::ModelTask::kEmbedding: {
+        auto embedding = ml::EmbeddingRow(values.data(), static_cast<int64_t>(values.size()), model_.spec());
+        auto& child = duckdb::ArrayVector::GetEntry(result_);
+        const idx_t width = duckdb::ArrayType::GetSize(result_.GetType());
+        auto* data = duckdb::FlatVector::GetData<float>(child);
+        for (idx_t i = 0; i < width; i++) data[row * width + i] = i < embedding.size() ? embedding[i] : 0.0f;
+        return;
+      }
+      case ml::ModelTask::kTensor: {
+        auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result_);
+        const idx_t offset = duckdb::ListVector::GetListSize(result_);
+        duckdb::ListVector::Reserve(result_, offset + values.size());
+        auto* data = duckdb::FlatVector::GetData<float>(duckdb::ListVector::GetEntry(result_));
+        std::copy(values.begin(), values.end(), data + offset);
+        entries[row] = {offset, values.size()};
+        duckdb::ListVector::SetListSize(result_, offset + values.size());
+        return;
+      }
+    }
+  }
+
+ private:
+  void WritePredictions(idx_t row, const std::vector<ml::Prediction>& predictions) {
+    auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result_);
+    const idx_t offset = duckdb::ListVector::GetListSize(result_);
+    duckdb::ListVector::Reserve(result_, offset + predictions.size());
+    auto& child = duckdb::ListVector::GetEntry(result_);
+    auto& fields = duckdb::StructVector::GetEntries(child);
+    for (idx_t i = 0; i < predictions.size(); i++) {
+      const auto& prediction = predictions[i];
+      duckdb::FlatVector::GetData<duckdb::string_t>(*fields[0])[offset + i] =
+          duckdb::StringVector::AddString(*fields[0], prediction.class_name);
+      duckdb::FlatVector::GetData<duckdb::string_t>(*fields[1])[offset + i] =
+          duckdb::StringVector::AddString(*fields[1], prediction.description);
+      duckdb::FlatVector::GetData<float>(*fields[2])[offset + i] = prediction.probability;
+    }
+    entries[row] = {offset, predictions.size()};
+    duckdb::ListVector::SetListSize(result_, offset + predictions.size());
+  }
+
+  const ml::LoadedModel& model_;
+  duckdb::Vector& result_;
+};
+
+// Decodes an image file's bytes for the model: JPEGs at the smallest DCT scale still covering the
+// model's input size.
+Result<media::Image> DecodeForModel(std::span<const uint8_t> bytes, const ml::ModelSpec& spec) {
+  media::DecodeOptions options;
+  options.min_width = spec.input_size;
+  options.min_height = spec.input_size;
+  return media::DecodeImage(bytes, options);
+}
+
+// Runs an image model over the rows of `input`.
+void RunImageModel(const ml::LoadedModel& model, InputKind kind, duckdb::Vector& input, idx_t count,
+                   duckdb::Vector& result) {
+  const auto& spec = model.spec();
+  const int64_t item = 3LL * spec.input_size * spec.input_size;
+  OutputWriter writer(model, result);
+  std::optional<ImageStructReader> images;
+  duckdb::UnifiedVectorFormat strings;
+  if (kind == InputKind::kImage) {
+    images.emplace(input, count);
+  } else {
+    input.ToUnifiedFormat(count, strings);
+  }
+
+  ml::Tensor batch;
+  std::vector<idx_t> batch_rows;
+  auto flush = [&] {
+    if (batch_rows.empty()) return;
+    batch.shape = {static_cast<int64_t>(batch_rows.size()), 3, spec.input_size, spec.input_size};
+    batch.values.resize(batch_rows.size() * item);
+    auto outputs = model.RunRows(batch);
+    for (size_t i = 0; i < batch_rows.size(); i++) {
+      if (outputs[i].ok()) {
+        writer.Write(batch_rows[i], outputs[i].value());
+      } else {
+        duckdb::FlatVector::SetNull(result, batch_rows[i], true);
+      }
+    }
+    batch_rows.clear();
+  };
+
+  batch.values.resize(static_cast<size_t>(spec.batch_size) * item);
+  for (idx_t row = 0; row < count; row++) {
+    // The row's pixels: a view of the struct's BLOB, or an image decoded from a file or bytes.
+    std::optional<media::Image> decoded;
+    Result<media::ImageView> view = Error{"NULL"};
+    if (kind == InputKind::kImage) {
+      if (!images->IsNull(row)) view = images->View(row);
+    } else {
+      const idx_t index = strings.sel->get_index(row);
+      if (strings.validity.RowIsValid(index)) {
+        const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings)[index];
+        Result<media::Image> image = Error{""};
+        if (kind == InputKind::kPath) {
+          auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+          image = bytes.ok() ? DecodeForModel(bytes.value(), spec) : Result<media::Image>(Error{bytes.error()});
+        } else {
+          image = DecodeForModel({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()}, spec);
+        }
+        if (image.ok()) {
+          decoded = std::move(image).value();
+          view = media::ImageView(*decoded);
+        }
+      }
+    }
+    if (!view.ok() || !ml::PreprocessImage(view.value(), spec, batch.values.data() + batch_rows.size() * item).ok()) {
+      duckdb::FlatVector::SetNull(result, row, true);
+      continue;
+    }
+    batch_rows.push_back(row);
+    if (static_cast<int32_t>(batch_rows.size()) == spec.batch_size) flush();
+  }
+  flush();
+}
+
+// Runs a tensor model over FLOAT[] rows; consecutive rows of equal length share a batch.
+void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t count, duckdb::Vector& result) {
+  OutputWriter writer(model, result);
+  duckdb::UnifiedVectorFormat lists;
+  input.ToUnifiedFormat(count, lists);
+  auto& child = duckdb::ListVector::GetEntry(input);
+  duckdb::UnifiedVectorFormat values;
+  child.ToUnifiedFormat(duckdb::ListVector::GetListSize(input), values);
+  const auto* entries = duckdb::UnifiedVectorFormat::GetData<duckdb::list_entry_t>(lists);
+  const auto* floats = duckdb::UnifiedVectorFormat::GetData<float>(values);
+
+  ml::Tensor batch;
+  std::vector<idx_t> batch_rows;
+  int64_t width = -1;
+  auto flush = [&] {
+    if (batch_rows.empty()) return;
+    batch.shape = {static_cast<int64_t>(batch_rows.size()), width};
+    auto outputs = model.RunRows(batch);
+    for (size_t i = 0; i < batch_rows.size(); i++) {
+      if (outputs[i].ok()) {
+        writer.Write(batch_rows[i], outputs[i].value());
+      } else {
+        duckdb::FlatVector::SetNull(result, batch_rows[i], true);
+      }
+    }
+    batch_rows.clear();
+    batch.values.clear();
+  };
+  for (idx_t row = 0; row < count; row++) {
+    const idx_t index = lists.sel->get_index(row);
+    bool usable = lists.validity.RowIsValid(index) && entries[index].length > 0;
+    for (idx_t i = 0; usable && i < entries[index].length; i++) {
+      usable = values.validity.RowIsValid(values.sel->get_index(entries[index].offset + i));
+    }
+    if (!usable) {
+      duckdb::FlatVector::SetNull(result, row, true);
+      continue;
+    }
+    const int64_t length = static_cast<int64_t>(entries[index].length);
+    if (length != width || static_cast<int32_t>(batch_rows.size()) == model.spec().batch_size) {
+      flush();
+      width = length;
+    }
+    for (idx_t i = 0; i < entries[index].length; i++) {
+      batch.values.push_back(floats[values.sel->get_index(entries[index].offset + i)]);
+    }
+    batch_rows.push_back(row);
+  }
+  flush();
+}
+
+void ExecuteModel(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result, InputKind kind) {
+  const auto& expression = state.expr.Cast<duckdb::BoundFunctionExpression>();
+  const auto& model = *expression.function.function_info->Cast<ModelFunctionInfo>().model;
+  const idx_t count = args.size();
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  if (kind == InputKind::kFloats) {
+    RunTensorModel(model, args.data[0], count, result);
+  } else {
+    RunImageModel(model, kind, args.data[0], count, result);
+  }
+}
+
+void ExecuteOnImages(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  ExecuteModel(args, state, result, InputKind::kImage);
+}
+void ExecuteOnPaths(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  ExecuteModel(args, state, result, InputKind::kPath);
+}
+void ExecuteOnBlobs(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  ExecuteModel(args, state, result, InputKind::kBlob);
+}
+void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  ExecuteModel(args, state, result, InputKind::kFloats);
+}
+
+}  // namespace
+
+duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedModel> model) {
+  duckdb::ScalarFunctionSet set(model->spec().name);
+  const auto output = OutputType(*model);
+  auto info = duckdb::make_shared_ptr<ModelFunctionInfo>(model);
+  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
+    duckdb::ScalarFunction function({std::move(input)}, output, execute);
+    function.function_info = info;
+    // Model inference is expensive: never re-run for constant folding at bind time.
+    function.stability = duckdb::FunctionStability::VOLATILE;
+    set.AddFunction(std::move(function));
+  };
+  if (model->spec().task == ml::ModelTask::kTensor) {
+    add(duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT), ExecuteOnFloats);
+  } else {
+    add(ImageType(), ExecuteOnImages);
+    add(duckdb::LogicalType::VARCHAR, ExecuteOnPaths);
+    add(duckdb::LogicalType::BLOB, ExecuteOnBlobs);
+  }
+  return set;
+}
+
+}  // namespace quarry

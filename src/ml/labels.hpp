@@ -1,0 +1,22 @@
+// Class labels of a classifier, from a text file: either "n01440764 tench, Tinca tinca" lines (class =
+// the first word, description = the rest) or one name per line (class = the line's index, description
+// = the name). Blank lines at the end are ignored.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace quarry::ml {
+
+struct Label {
+  std::string class_name;
+  std::string description;
+};
+
+// Reads the file; an unreadable or empty file is an Error naming it. The two layouts are told apart
+// by whether every line's first word looks like an identifier followed by more text (WordNet style).
+Result<std::vector<Label>> ReadLabels(const std::string& path);
+
+}  // namespace quarry::ml

@@ -1,0 +1,41 @@
+// LoadedModel — a model ready to serve a SQL function: its checked spec, its runtime, its labels, and
+// the width of its output row, probed once at load. Loading is where mistakes surface: a missing file,
+// a file the runtime cannot load, labels that do not match the output width, an input size the model
+// rejects — each an Error naming the problem, so CREATE MODEL fails instead of a later query.
+//
+// Immutable after Load() and shared (std::shared_ptr<const LoadedModel>) by every thread running the
+// model's SQL function.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common/result.hpp"
+#include "ml/labels.hpp"
+#include "ml/model_runtime.hpp"
+#include "ml/model_spec.hpp"
+
+namespace quarry::ml {
+
+class LoadedModel {
+ public:
+  static Result<std::shared_ptr<const LoadedModel>> Load(const ModelSpec& spec);
+
+  const ModelSpec& spec() const { return spec_; }
+  const ModelRuntime& runtime() const { return *runtime_; }
+  const std::vector<Label>& labels() const { return labels_; }
+  // Values per output row; 0 when unknown before the first batch (task 'tensor').
+  int64_t output_width() const { return output_width_; }
+
+  // Runs a batch; when the whole batch fails, runs its rows one by one so one bad row does not take
+  // the batch with it. Returns one result per row: the output row, or the row's Error.
+  std::vector<Result<std::vector<float>>> RunRows(const Tensor& batch) const;
+
+ private:
+  ModelSpec spec_;
+  std::shared_ptr<ModelRuntime> runtime_;
+  std::vector<Label> labels_;
+  int64_t output_width_ = 0;
+};
+
+}  // namespace quarry::ml
