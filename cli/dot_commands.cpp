@@ -51,7 +51,7 @@ bool Help(Shell& shell, const Arguments&) {
 bool Tables(Shell& shell, const Arguments& arguments) {
   std::string sql =
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema NOT IN "
-      "('information_schema', 'pg_catalog')";
+      "('information_schema', 'pg_catalog') AND NOT starts_with(table_name, '__quarry')";
   if (!arguments.empty()) {
     sql += " AND table_name LIKE " + QuoteLiteral(arguments[0]);
   }
@@ -64,7 +64,7 @@ bool Schema(Shell& shell, const Arguments& arguments) {
   shell.SetFormat("line");
   const bool succeeded = shell.RunStatement(
       "SELECT sql FROM (SELECT table_name AS name, sql FROM duckdb_tables() WHERE NOT internal UNION ALL "
-      "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal) WHERE sql IS NOT NULL" +
+      "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal) WHERE sql IS NOT NULL AND NOT starts_with(name, '__quarry')" +
       filter + " ORDER BY name");
   shell.SetFormat(previous);
   return succeeded;

@@ -29,3 +29,17 @@ SELECT parse_filename(path) AS file, round(duration, 2) AS seconds, audio.sample
 FROM read_audio('examples/.data/audio') ORDER BY file;
 
 SELECT parse_filename(path) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;
+
+-- A model of one's own as a SQL function: a small CNN the demo trained (examples/make_demo_model.py),
+-- saved as TorchScript. Loaded once, batched, on every core.
+CREATE MODEL kind_of FROM 'examples/.data/models/photo_or_document.pt'
+  WITH (task = 'image_classification', labels = 'examples/.data/models/labels.txt',
+        input_size = 64, resize = 'stretch', top_k = 1);
+
+SELECT kind_of(image)[1].description AS predicted, count(*) AS files, count(error) AS broken
+FROM read_images(['examples/.data/photos', 'examples/.data/documents'], recursive := true)
+GROUP BY ALL ORDER BY predicted;
+
+-- The seed article's query, by path: the function reads and decodes each file itself.
+SELECT parse_filename(file) AS fpath, kind_of(file) AS predicted_labels
+FROM glob('examples/.data/documents/*.png') ORDER BY fpath LIMIT 3;

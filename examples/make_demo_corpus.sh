@@ -5,6 +5,8 @@
 #   photos/kind=broken/  what real folders also hold: a truncated JPEG, an empty file, a text file
 #   audio/               sentences spoken by espeak-ng, with silence around them (sox), and a broken WAV
 #   notes/               text files, one of them not UTF-8
+#   documents/, models/  rendered pages, and a small CNN trained on them and the photos to tell a
+#                        photograph from a document (examples/make_demo_model.py, a few seconds)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data="$root/examples/.data"
@@ -32,4 +34,5 @@ head -c 30 "$data/audio/greeting.wav" >"$data/audio/broken.wav"
 
 printf 'Photos from the Debian packages darknet and dlib.\n' >"$data/notes/about.txt"
 printf 'caf\xe9 au lait (Latin-1, not UTF-8)\n' >"$data/notes/latin1.txt"
+/usr/bin/python3 "$root/examples/make_demo_model.py" "$data" >/dev/null
 touch "$data/.complete"
