@@ -32,9 +32,16 @@ int main(int argc, char** argv) {
   }
   // Test data: made on first use by Pillow, sox and Python (Debian's /usr/bin/python3).
   const fs::path fixtures = fs::absolute(fs::path(argv[0]).parent_path() / "fixtures");
-  if (!fs::exists(fixtures / ".complete")) {
-    const std::string command =
-        "/usr/bin/python3 " QUARRY_SOURCE_DIR "/tests/fixtures/make_sql_fixtures.py '" + fixtures.string() + "'";
+  // Made again when a fixture script changed since they were made.
+  bool stale = !fs::exists(fixtures / ".complete");
+  for (const char* script : {"make_sql_fixtures.py", "make_model_fixtures.py"}) {
+    const fs::path source = fs::path(QUARRY_SOURCE_DIR) / "tests/fixtures" / script;
+    stale = stale || fs::last_write_time(source) > fs::last_write_time(fixtures / ".complete");
+  }
+  if (stale) {
+    fs::remove_all(fixtures);
+    const std::string command = "/usr/bin/python3 " QUARRY_SOURCE_DIR "/tests/fixtures/make_sql_fixtures.py '" +
+                                fixtures.string() + "'";
     if (std::system(command.c_str()) != 0) {
       std::cerr << "cannot make the test fixtures: " << command << "\n";
       return 2;
