@@ -11,6 +11,9 @@
 
 #include <exception>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,67 +21,111 @@
 namespace quarry::ml {
 namespace {
 
-// libtorch's messages run to many lines (a C++ backtrace, the TorchScript source); users get the first.
-std::string FirstLine(const char* text) {
-  std::string message(text == nullptr ? "" : text);
-  const size_t newline = message.find('\n');
-  if (newline != std::string::npos) message.resize(newline);
-  while (!message.empty() && (message.back() == ' ' || message.back() == '\r')) message.pop_back();
-  return message.empty() ? "unknown libtorch error" : message;
+// libtorch's messages run to many lines (a C++ backtrace, the TorchScript source); users get one: the
+// first, or for an error inside the TorchScript interpreter the last (the Python-style exception line
+// after the TorchScript traceback, e.g. "Given groups=1, weight of size ... expected input ...").
+std::string ErrorReason(const char* text) {
+  const std::string message(text == nullptr ? "" : text);
+  std::vector<std::string> lines;
+  size_t begin = 0;
+  while (begin <= message.size()) {
+    size_t end = message.find('\n', begin);
+    if (end == std::string::npos) end = message.size();
+    std::string line = message.substr(begin, end - begin);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (!line.empty()) lines.push_back(std::move(line));
+    begin = end + 1;
+  }
+  if (lines.empty()) return "unknown libtorch error";
+  std::string reason = lines.front();
+  if (reason.rfind("The following operation failed in the TorchScript interpreter", 0) == 0) {
+    reason = lines.back();
+    const std::string kPythonPrefix = "RuntimeError: ";
+    if (reason.rfind(kPythonPrefix, 0) == 0) reason.erase(0, kPythonPrefix.size());
+  }
+  return reason;
 }
 
+// The model's output IValue reduced to the first output tensor, copied into a Tensor.
+Result<Tensor> FirstOutput(torch::jit::IValue result, int64_t batch_size) {
+  if (result.isTuple()) {
+    const auto& elements = result.toTupleRef().elements();
+    if (elements.empty()) return Error{"model returned an empty tuple"};
+    result = elements[0];
+  } else if (result.isList()) {
+    auto list = result.toList();
+    if (list.empty()) return Error{"model returned an empty list"};
+    result = list.get(0);
+  }
+  if (!result.isTensor()) return Error{"model output is not a tensor but " + result.tagKind()};
+  at::Tensor output = result.toTensor().to(torch::kFloat).contiguous();
+  Tensor tensor;
+  tensor.shape.assign(output.sizes().begin(), output.sizes().end());
+  if (tensor.shape.empty() || tensor.shape[0] != batch_size) {
+    return Error{"model output's first dimension is not the batch size " + std::to_string(batch_size) + ": " +
+                 tensor.ShapeText()};
+  }
+  const float* values = output.data_ptr<float>();
+  tensor.values.assign(values, values + output.numel());
+  return tensor;
+}
+
+// Runs `frozen` (or the plain module where freezing failed), and `optimized` when there is one and the
+// input's item shape ([C, H, W] without the batch) has run on `frozen` before. The detour exists because
+// optimize_for_inference's MKL-DNN convolutions do not check their input: a wrong channel count
+// corrupts memory and crashes the process (libtorch 1.13, Python's torch too), where the frozen module
+// raises "expected input[...] to have 3 channels". A model sees one item shape almost always, so all but
+// its first batch take the optimized path. The cost: both modules' weights stay in memory.
 class TorchScriptRuntime final : public ModelRuntime {
  public:
-  TorchScriptRuntime(torch::jit::Module module, std::string description)
-      : module_(std::move(module)), description_(std::move(description)) {}
+  TorchScriptRuntime(torch::jit::Module checked, std::optional<torch::jit::Module> optimized, std::string description)
+      : checked_(std::move(checked)), optimized_(std::move(optimized)), description_(std::move(description)) {}
 
   Result<Tensor> Run(const Tensor& input) const override {
+    if (input.shape.empty() || input.shape[0] < 1) {
+      return Error{"model input needs a batch dimension of at least 1, got shape " + input.ShapeText()};
+    }
+    if (static_cast<int64_t>(input.values.size()) != input.element_count()) {
+      return Error{"model input's value count does not match its shape " + input.ShapeText() + ": " +
+                   std::to_string(input.values.size())};
+    }
+    const std::vector<int64_t> item_shape(input.shape.begin() + 1, input.shape.end());
+    const bool optimized = optimized_.has_value() && IsCheckedShape(item_shape);
     try {
-      if (input.shape.empty() || input.shape[0] < 1) {
-        return Error{"model input must have a batch dimension of at least 1, got shape " + input.ShapeText()};
-      }
-      if (static_cast<int64_t>(input.values.size()) != input.element_count()) {
-        return Error{"model input has the wrong number of values for its shape " + input.ShapeText() + ": " +
-                     std::to_string(input.values.size())};
-      }
       c10::InferenceMode inference_mode;
       // No copy: the model reads the caller's values (and never writes them in inference mode).
       at::Tensor batch = torch::from_blob(const_cast<float*>(input.values.data()), input.shape,
                                           torch::TensorOptions().dtype(torch::kFloat));
       std::vector<torch::jit::IValue> arguments{batch};
-      torch::jit::IValue result = module_.forward(arguments);
-      if (result.isTuple()) {
-        const auto& elements = result.toTupleRef().elements();
-        if (elements.empty()) return Error{"model returned an empty tuple"};
-        result = elements[0];
-      } else if (result.isList()) {
-        auto list = result.toList();
-        if (list.empty()) return Error{"model returned an empty list"};
-        result = list.get(0);
-      }
-      if (!result.isTensor()) return Error{"model output is not a tensor: " + result.tagKind()};
-      at::Tensor output = result.toTensor().to(torch::kFloat).contiguous();
-      Tensor tensor;
-      tensor.shape.assign(output.sizes().begin(), output.sizes().end());
-      if (tensor.shape.empty() || tensor.shape[0] != input.shape[0]) {
-        return Error{"model output does not have the batch size " + std::to_string(input.shape[0]) +
-                     " as first dimension: " + tensor.ShapeText()};
-      }
-      const float* values = output.data_ptr<float>();
-      tensor.values.assign(values, values + output.numel());
-      return tensor;
+      Result<Tensor> output =
+          FirstOutput(optimized ? optimized_->forward(std::move(arguments)) : checked_.forward(std::move(arguments)),
+                      input.shape[0]);
+      if (output.ok() && optimized_.has_value() && !optimized) AddCheckedShape(item_shape);
+      return output;
     } catch (const std::exception& error) {  // c10::Error derives from std::exception
-      return Error{"model run failed for input " + input.ShapeText() + ": " + FirstLine(error.what())};
+      return Error{"model run failed for input " + input.ShapeText() + ": " + ErrorReason(error.what())};
     }
   }
 
   std::string Describe() const override { return description_; }
 
  private:
-  // forward() is not const in libtorch's API though running a frozen module in inference mode does
-  // not change it.
-  mutable torch::jit::Module module_;
+  bool IsCheckedShape(const std::vector<int64_t>& shape) const {
+    std::lock_guard lock(mutex_);
+    return checked_shapes_.count(shape) > 0;
+  }
+  void AddCheckedShape(const std::vector<int64_t>& shape) const {
+    std::lock_guard lock(mutex_);
+    checked_shapes_.insert(shape);
+  }
+
+  // forward() is not const in libtorch's API, though running a frozen module in inference mode does not
+  // change it; concurrent forward() calls are safe (the graph executor locks its own caches).
+  mutable torch::jit::Module checked_;
+  mutable std::optional<torch::jit::Module> optimized_;
   std::string description_;
+  mutable std::mutex mutex_;
+  mutable std::set<std::vector<int64_t>> checked_shapes_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace
@@ -92,27 +139,30 @@ Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& pa
     module = torch::jit::load(path, torch::kCPU);
     module.eval();
   } catch (const std::exception& error) {
-    return Error{"cannot load TorchScript model " + path + ": " + FirstLine(error.what())};
+    return Error{"cannot load TorchScript model " + path + ": " + ErrorReason(error.what())};
   }
 
   // Freezing inlines parameters as constants (and folds batch norm into convolutions);
   // optimize_for_inference adds fusions and MKL-DNN layouts. Both refuse some models: keep what worked.
+  // optimize_for_inference rewrites a frozen module's graph in place, so it gets a second frozen copy.
   std::string description = "TorchScript";
+  std::optional<torch::jit::Module> optimized;
   try {
     torch::jit::Module frozen = torch::jit::freeze(module);
-    module = std::move(frozen);
     description += ", frozen";
     try {
-      torch::jit::Module optimized = torch::jit::optimize_for_inference(module);
-      module = std::move(optimized);
+      torch::jit::Module copy = torch::jit::freeze(module);
+      optimized = torch::jit::optimize_for_inference(copy);
       description += ", optimized";
     } catch (const std::exception& error) {
-      description += ", not optimized (" + FirstLine(error.what()) + ")";
+      description += ", not optimized (" + ErrorReason(error.what()) + ")";
     }
+    module = std::move(frozen);
   } catch (const std::exception& error) {
-    description += ", not frozen (" + FirstLine(error.what()) + ")";
+    description += ", not frozen (" + ErrorReason(error.what()) + ")";
   }
-  return std::shared_ptr<ModelRuntime>(std::make_shared<TorchScriptRuntime>(std::move(module), std::move(description)));
+  return std::shared_ptr<ModelRuntime>(
+      std::make_shared<TorchScriptRuntime>(std::move(module), std::move(optimized), std::move(description)));
 }
 
 void SetTorchThreads(int threads) {

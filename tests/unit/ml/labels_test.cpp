@@ -14,8 +14,7 @@ namespace {
 
 // Writes `text` to a file in the temporary folder and returns its path (removed by the test).
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("quarry-labels-" + std::to_string(getpid()) + "-" + name);
+  const auto path = std::filesystem::temp_directory_path() / ("quarry-labels-" + std::to_string(getpid()) + "-" + name);
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
