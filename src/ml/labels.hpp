@@ -16,7 +16,9 @@ struct Label {
 };
 
 // Reads the file; an unreadable or empty file is an Error naming it. The two layouts are told apart
-// by whether every line's first word looks like an identifier followed by more text (WordNet style).
+// by whether every non-blank line's first word looks like an identifier followed by more text (WordNet
+// style); an identifier is letters, digits, '_', '-', '.', ':' with at least one digit, so a file of
+// multi-word names ("great white shark") reads as names.
 Result<std::vector<Label>> ReadLabels(const std::string& path);
 
 }  // namespace quarry::ml

@@ -5,7 +5,13 @@
 //   caffe:       x = v - mean[c],                   BGR, mean = (103.939, 116.779, 123.68)
 //   none:        x = v,                             RGB
 // where v is the 0..255 sample after resizing (Pillow-exact bilinear, media::Resize). Gray images are
-// repeated into three channels; alpha is dropped. Thread-safe, no state.
+// repeated into three channels; alpha is dropped before resizing (as PIL's convert('RGB') then a
+// resize). Geometry, as torchvision's Resize(S) on PIL images computes it:
+//   stretch:     S × S
+//   center_crop: shorter side S, longer int(S * long / short), then the centered S × S (media::CenterCrop)
+//   letterbox:   longer side S, shorter max(1, int(S * short / long)), placed at ((S - w) / 2, (S - h) / 2)
+//                on zeros (0 after normalization)
+// Tested equal to torchvision / NumPy on Pillow-resized pixels. Thread-safe, no state.
 #pragma once
 
 #include "common/result.hpp"

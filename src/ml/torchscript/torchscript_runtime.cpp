@@ -70,16 +70,18 @@ Result<Tensor> FirstOutput(torch::jit::IValue result, int64_t batch_size) {
   return tensor;
 }
 
-// Runs `frozen` (or the plain module where freezing failed), and `optimized` when there is one and the
-// input's item shape ([C, H, W] without the batch) has run on `frozen` before. The detour exists because
-// optimize_for_inference's MKL-DNN convolutions do not check their input: a wrong channel count
-// corrupts memory and crashes the process (libtorch 1.13, Python's torch too), where the frozen module
-// raises "expected input[...] to have 3 channels". A model sees one item shape almost always, so all but
-// its first batch take the optimized path. The cost: both modules' weights stay in memory.
+// Runs the fast module (frozen, and optimized where that worked) on input item shapes ([C, H, W], the
+// batch left out) that have run once on the plain module (eval mode, not frozen); new shapes run on the
+// plain module. The detour exists because libtorch 1.13 (Python's torch too) crashes, not raises, when
+// a frozen module fails inside code inlined from another method (its error traceback refers to the
+// dropped method: a wrong channel count into `self.features(x)` is a SEGV), and optimize_for_inference's
+// MKL-DNN convolutions read out of bounds on a wrong channel count. A model sees one item shape almost
+// always, so all but its first batch take the fast path. The cost: both modules' weights in memory.
+// Not covered: a model that raises, for some values only, inside an inlined method, on the fast path.
 class TorchScriptRuntime final : public ModelRuntime {
  public:
-  TorchScriptRuntime(torch::jit::Module checked, std::optional<torch::jit::Module> optimized, std::string description)
-      : checked_(std::move(checked)), optimized_(std::move(optimized)), description_(std::move(description)) {}
+  TorchScriptRuntime(torch::jit::Module plain, std::optional<torch::jit::Module> fast, std::string description)
+      : plain_(std::move(plain)), fast_(std::move(fast)), description_(std::move(description)) {}
 
   Result<Tensor> Run(const Tensor& input) const override {
     if (input.shape.empty() || input.shape[0] < 1) {
@@ -90,17 +92,16 @@ class TorchScriptRuntime final : public ModelRuntime {
                    std::to_string(input.values.size())};
     }
     const std::vector<int64_t> item_shape(input.shape.begin() + 1, input.shape.end());
-    const bool optimized = optimized_.has_value() && IsCheckedShape(item_shape);
+    const bool fast = fast_.has_value() && IsCheckedShape(item_shape);
     try {
       c10::InferenceMode inference_mode;
       // No copy: the model reads the caller's values (and never writes them in inference mode).
       at::Tensor batch = torch::from_blob(const_cast<float*>(input.values.data()), input.shape,
                                           torch::TensorOptions().dtype(torch::kFloat));
       std::vector<torch::jit::IValue> arguments{batch};
-      Result<Tensor> output =
-          FirstOutput(optimized ? optimized_->forward(std::move(arguments)) : checked_.forward(std::move(arguments)),
-                      input.shape[0]);
-      if (output.ok() && optimized_.has_value() && !optimized) AddCheckedShape(item_shape);
+      Result<Tensor> output = FirstOutput(
+          fast ? fast_->forward(std::move(arguments)) : plain_.forward(std::move(arguments)), input.shape[0]);
+      if (output.ok() && fast_.has_value() && !fast) AddCheckedShape(item_shape);
       return output;
     } catch (const std::exception& error) {  // c10::Error derives from std::exception
       return Error{"model run failed for input " + input.ShapeText() + ": " + ErrorReason(error.what())};
@@ -119,10 +120,10 @@ class TorchScriptRuntime final : public ModelRuntime {
     checked_shapes_.insert(shape);
   }
 
-  // forward() is not const in libtorch's API, though running a frozen module in inference mode does not
-  // change it; concurrent forward() calls are safe (the graph executor locks its own caches).
-  mutable torch::jit::Module checked_;
-  mutable std::optional<torch::jit::Module> optimized_;
+  // forward() is not const in libtorch's API, though running a module in inference mode does not change
+  // it; concurrent forward() calls are safe (the graph executor locks its own caches).
+  mutable torch::jit::Module plain_;
+  mutable std::optional<torch::jit::Module> fast_;
   std::string description_;
   mutable std::mutex mutex_;
   mutable std::set<std::vector<int64_t>> checked_shapes_;  // GUARDED_BY(mutex_)
@@ -144,25 +145,26 @@ Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& pa
 
   // Freezing inlines parameters as constants (and folds batch norm into convolutions);
   // optimize_for_inference adds fusions and MKL-DNN layouts. Both refuse some models: keep what worked.
-  // optimize_for_inference rewrites a frozen module's graph in place, so it gets a second frozen copy.
   std::string description = "TorchScript";
-  std::optional<torch::jit::Module> optimized;
+  std::optional<torch::jit::Module> fast;
   try {
     torch::jit::Module frozen = torch::jit::freeze(module);
     description += ", frozen";
     try {
-      torch::jit::Module copy = torch::jit::freeze(module);
-      optimized = torch::jit::optimize_for_inference(copy);
+      // Rewrites the frozen module's graph in place and returns it.
+      frozen = torch::jit::optimize_for_inference(frozen);
       description += ", optimized";
     } catch (const std::exception& error) {
+      // The passes may have stopped halfway through the graph: freeze again.
+      frozen = torch::jit::freeze(module);
       description += ", not optimized (" + ErrorReason(error.what()) + ")";
     }
-    module = std::move(frozen);
+    fast = std::move(frozen);
   } catch (const std::exception& error) {
     description += ", not frozen (" + ErrorReason(error.what()) + ")";
   }
   return std::shared_ptr<ModelRuntime>(
-      std::make_shared<TorchScriptRuntime>(std::move(module), std::move(optimized), std::move(description)));
+      std::make_shared<TorchScriptRuntime>(std::move(module), std::move(fast), std::move(description)));
 }
 
 void SetTorchThreads(int threads) {

@@ -13,7 +13,9 @@ namespace quarry::ml {
 // Loads the TorchScript file at `path` for inference: eval mode, frozen (torch::jit::freeze) and
 // optimized (torch::jit::optimize_for_inference) where the model allows, falling back to the plain
 // module otherwise (Describe() says which). A missing file or a file that is not TorchScript is an
-// Error naming the file and libtorch's reason (first line).
+// Error naming the file and libtorch's reason (first line). Each new input item shape runs once on the
+// plain module before the frozen/optimized one takes it: libtorch 1.13 crashes instead of raising on some
+// errors in frozen and MKL-DNN graphs (see the .cpp). Run() errors carry the interpreter's reason line.
 Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& path);
 
 // Sets the number of intra-op threads libtorch uses (at::set_num_threads), process-wide.
