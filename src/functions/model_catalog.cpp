@@ -13,7 +13,6 @@
 #include "duckdb/storage/object_cache.hpp"
 #include "functions/model_function.hpp"
 #include "ml/loaded_model.hpp"
-#include "ml/torchscript/torchscript_runtime.hpp"
 
 namespace quarry {
 
@@ -104,14 +103,6 @@ void Persist(duckdb::DatabaseInstance& database, const ml::ModelSpec& spec) {
   }
 }
 
-// Threads: DuckDB's threads × libtorch's intra-op threads should not exceed the cores.
-void BudgetThreads(duckdb::DatabaseInstance& database) {
-  const auto cores = std::max<unsigned>(1, std::thread::hardware_concurrency());
-  const auto duckdb_threads =
-      std::max<duckdb::idx_t>(1, duckdb::TaskScheduler::GetScheduler(database).NumberOfThreads());
-  ml::SetTorchThreads(static_cast<int>(std::max<duckdb::idx_t>(1, cores / duckdb_threads)));
-}
-
 }  // namespace
 
 void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& request) {
@@ -143,7 +134,6 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   }
   auto spec = ml::ParseModelSpec(name, absolute(request.path), options);
   if (!spec.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, spec.error());
-  BudgetThreads(database);
   auto model = ml::LoadedModel::Load(spec.value());
   if (!model.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, model.error());
   Persist(database, spec.value());
@@ -184,7 +174,6 @@ void RestoreModels(duckdb::DatabaseInstance& database) {
                                kModelsTable + " ORDER BY name");
   if (rows->HasError()) return;
   auto& registry = ModelRegistry::Get(database);
-  BudgetThreads(database);
   for (duckdb::idx_t row = 0; row < rows->RowCount(); row++) {
     const std::string name = rows->GetValue(0, row).ToString();
     const std::string path = rows->GetValue(1, row).ToString();

@@ -9,6 +9,7 @@
 #include "io/file_reader.hpp"
 #include "media/image_decoder.hpp"
 #include "ml/classification.hpp"
+#include "ml/intra_op_threads.hpp"
 #include "ml/preprocessing.hpp"
 
 namespace quarry {
@@ -126,6 +127,7 @@ void RunImageModel(const ml::LoadedModel& model, InputKind kind, duckdb::Vector&
     if (batch_rows.empty()) return;
     batch.shape = {static_cast<int64_t>(batch_rows.size()), 3, spec.input_size, spec.input_size};
     batch.values.resize(batch_rows.size() * item);
+    const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
     auto outputs = model.RunRows(batch);
     for (size_t i = 0; i < batch_rows.size(); i++) {
       if (outputs[i].ok()) {
@@ -188,6 +190,7 @@ void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t c
   auto flush = [&] {
     if (batch_rows.empty()) return;
     batch.shape = {static_cast<int64_t>(batch_rows.size()), width};
+    const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
     auto outputs = model.RunRows(batch);
     for (size_t i = 0; i < batch_rows.size(); i++) {
       if (outputs[i].ok()) {

@@ -1,0 +1,28 @@
+// IntraOpThreadScope — gives each running model call a fair share of the cores as intra-op threads.
+//
+// DuckDB runs a model function on as many threads as the query's pipeline has chunks for: all of its
+// threads over read_images, a single one over glob() (one chunk). libtorch's intra-op parallelism
+// reads OpenMP's per-thread setting, so each call sets, for its own thread only, cores / (the most model
+// calls running at once in this process within the last second): two parallel chunks on 2 cores get 1
+// thread each, a lone chunk gets 2.
+// DuckDB threads × intra-op threads thus stays at the core count instead of oversubscribing (2 × 2 on
+// 2 cores cost 40% more CPU for the same work). Thread-safe; the count is process-wide.
+#pragma once
+
+namespace quarry::ml {
+
+class IntraOpThreadScope {
+ public:
+  IntraOpThreadScope();
+  ~IntraOpThreadScope();
+  IntraOpThreadScope(const IntraOpThreadScope&) = delete;
+  IntraOpThreadScope& operator=(const IntraOpThreadScope&) = delete;
+
+  // The intra-op threads this call was given.
+  int threads() const { return threads_; }
+
+ private:
+  int threads_ = 1;
+};
+
+}  // namespace quarry::ml
