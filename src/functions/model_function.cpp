@@ -98,6 +98,21 @@ class OutputWriter {
   duckdb::Vector& result_;
 };
 
+// Runs one batch (its rows are `rows` of the result) and writes each row's output, or NULL for the rows
+// the model refused.
+void RunBatch(const ml::LoadedModel& model, const ml::Tensor& batch, const std::vector<idx_t>& rows,
+              OutputWriter& writer, duckdb::Vector& result) {
+  const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
+  auto outputs = model.RunRows(batch);
+  for (size_t i = 0; i < rows.size(); i++) {
+    if (outputs[i].ok()) {
+      writer.Write(rows[i], outputs[i].value());
+    } else {
+      duckdb::FlatVector::SetNull(result, rows[i], true);
+    }
+  }
+}
+
 // Decodes an image file's bytes for the model: JPEGs at the smallest DCT scale still covering the
 // model's input size.
 Result<media::Image> DecodeForModel(std::span<const uint8_t> bytes, const ml::ModelSpec& spec) {
@@ -127,15 +142,7 @@ void RunImageModel(const ml::LoadedModel& model, InputKind kind, duckdb::Vector&
     if (batch_rows.empty()) return;
     batch.shape = {static_cast<int64_t>(batch_rows.size()), 3, spec.input_size, spec.input_size};
     batch.values.resize(batch_rows.size() * item);
-    const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
-    auto outputs = model.RunRows(batch);
-    for (size_t i = 0; i < batch_rows.size(); i++) {
-      if (outputs[i].ok()) {
-        writer.Write(batch_rows[i], outputs[i].value());
-      } else {
-        duckdb::FlatVector::SetNull(result, batch_rows[i], true);
-      }
-    }
+    RunBatch(model, batch, batch_rows, writer, result);
     batch_rows.clear();
   };
 
@@ -190,15 +197,7 @@ void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t c
   auto flush = [&] {
     if (batch_rows.empty()) return;
     batch.shape = {static_cast<int64_t>(batch_rows.size()), width};
-    const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
-    auto outputs = model.RunRows(batch);
-    for (size_t i = 0; i < batch_rows.size(); i++) {
-      if (outputs[i].ok()) {
-        writer.Write(batch_rows[i], outputs[i].value());
-      } else {
-        duckdb::FlatVector::SetNull(result, batch_rows[i], true);
-      }
-    }
+    RunBatch(model, batch, batch_rows, writer, result);
     batch_rows.clear();
     batch.values.clear();
   };

@@ -4,6 +4,8 @@
 // amplitude kept), the sample limit, and broken files, which must be Errors, never crashes.
 #include <gtest/gtest.h>
 
+#include "fixture_folder.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -61,13 +63,15 @@ int ZeroCrossings(const Audio& audio, int channel, int64_t first, int64_t count)
 class AudioDecoderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    directory_ = fs::temp_directory_path() / ("quarry_audio_fixtures_" + std::to_string(::getpid()));
-    fs::remove_all(directory_);
-    const std::string command = std::string("/usr/bin/python3 ") + QUARRY_SOURCE_DIR +
-                                "/tests/fixtures/make_audio_fixtures.py " + directory_.string();
-    status_ = std::system(command.c_str());
+    fixtures_ = new quarry::testing::FixtureFolder("make_audio_fixtures.py");
+    directory_ = fixtures_->path();
+    status_ = fixtures_->ok() ? 0 : 1;
   }
-  static void TearDownTestSuite() { fs::remove_all(directory_); }
+  static void TearDownTestSuite() {
+    delete fixtures_;
+    fixtures_ = nullptr;
+  }
+  static inline quarry::testing::FixtureFolder* fixtures_ = nullptr;
   void SetUp() override { ASSERT_EQ(status_, 0) << "make_audio_fixtures.py failed"; }
 
   static Result<Audio> Decode(const std::string& name, const DecodeAudioOptions& options = {}) {

@@ -18,40 +18,16 @@
 
 #include <gtest/gtest.h>
 
+#include "fixture_folder.hpp"
 #include "media/image.hpp"
 
 namespace quarry::media::testing {
 
-// A temporary folder removed when the test binary exits.
-struct TemporaryFolder {
-  std::filesystem::path path;
-  TemporaryFolder(std::filesystem::path made) : path(std::move(made)) {}
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    if (!path.empty()) std::filesystem::remove_all(path, ignored);
-  }
-};
-
-// Makes a temporary folder and the fixtures in it; an empty path when either fails.
-inline std::filesystem::path MakeImageFixtures() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "quarry-image-fixtures-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return {};
-  const std::string command =
-      "/usr/bin/python3 '" QUARRY_SOURCE_DIR "/tests/fixtures/make_image_fixtures.py' '" + pattern + "'";
-  if (std::system(command.c_str()) != 0) {
-    std::error_code ignored;
-    std::filesystem::remove_all(pattern, ignored);
-    return {};
-  }
-  return pattern;
-}
-
 // The folder with the fixtures, made on first use and removed at exit; empty when making failed.
 inline const std::filesystem::path& ImageFixtureDirectory() {
-  static const TemporaryFolder folder{MakeImageFixtures()};
-  return folder.path;
+  static const quarry::testing::FixtureFolder folder("make_image_fixtures.py");
+  static const std::filesystem::path empty;
+  return folder.ok() ? folder.path() : empty;
 }
 
 // A fixture's bytes; a test failure (and no bytes) when it is missing.

@@ -4,6 +4,8 @@
 // which must match ours exactly (maximum absolute difference 0). Crops are checked against indexing.
 #include <gtest/gtest.h>
 
+#include "fixture_folder.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -58,13 +60,15 @@ int MaxDifference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) 
 class TransformPillowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    directory_ = fs::temp_directory_path() / ("quarry_transform_fixtures_" + std::to_string(::getpid()));
-    fs::remove_all(directory_);
-    const std::string command = std::string("/usr/bin/python3 ") + QUARRY_SOURCE_DIR +
-                                "/tests/fixtures/make_transform_fixtures.py " + directory_.string();
-    status_ = std::system(command.c_str());
+    fixtures_ = new quarry::testing::FixtureFolder("make_transform_fixtures.py");
+    directory_ = fixtures_->path();
+    status_ = fixtures_->ok() ? 0 : 1;
   }
-  static void TearDownTestSuite() { fs::remove_all(directory_); }
+  static void TearDownTestSuite() {
+    delete fixtures_;
+    fixtures_ = nullptr;
+  }
+  static inline quarry::testing::FixtureFolder* fixtures_ = nullptr;
 
   static std::vector<std::vector<std::string>> Manifest(const std::string& kind) {
     std::vector<std::vector<std::string>> cases;

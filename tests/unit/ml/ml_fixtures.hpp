@@ -21,38 +21,15 @@
 
 #include <gtest/gtest.h>
 
+#include "fixture_folder.hpp"
+
 namespace quarry::ml::testing {
 
-// A temporary folder removed when the test binary exits.
-struct TemporaryFolder {
-  std::filesystem::path path;
-  explicit TemporaryFolder(std::filesystem::path made) : path(std::move(made)) {}
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    if (!path.empty()) std::filesystem::remove_all(path, ignored);
-  }
-};
-
-// Makes a temporary folder and the fixtures in it; an empty path when either fails.
-inline std::filesystem::path MakeMlFixtures() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "quarry-ml-fixtures-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return {};
-  const std::string command =
-      "/usr/bin/python3 '" QUARRY_SOURCE_DIR "/tests/fixtures/make_ml_fixtures.py' '" + pattern + "'";
-  if (std::system(command.c_str()) != 0) {
-    std::error_code ignored;
-    std::filesystem::remove_all(pattern, ignored);
-    return {};
-  }
-  return pattern;
-}
-
-// The folder with the fixtures, made on first use; empty when making them failed.
+// The folder with the fixtures, made on first use and removed at exit; empty when making them failed.
 inline const std::filesystem::path& MlFixtureDirectory() {
-  static const TemporaryFolder folder{MakeMlFixtures()};
-  return folder.path;
+  static const quarry::testing::FixtureFolder folder("make_ml_fixtures.py");
+  static const std::filesystem::path empty;
+  return folder.ok() ? folder.path() : empty;
 }
 
 // The manifest's lines, each split into words; a test failure when the fixtures are missing.
