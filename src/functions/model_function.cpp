@@ -3,6 +3,8 @@
 #include "functions/model_function.hpp"
 
 #include <cmath>
+#include <future>
+#include <optional>
 
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "functions/image_type.hpp"
@@ -122,62 +124,100 @@ Result<media::Image> DecodeForModel(std::span<const uint8_t> bytes, const ml::Mo
   return media::DecodeImage(bytes, options);
 }
 
-// Runs an image model over the rows of `input`.
+// One batch of prepared inputs: the rows of the result it holds, in tensor order, and the rows it found
+// unusable (NULL, an invalid image, a file that does not decode).
+struct PreparedBatch {
+  ml::Tensor tensor;
+  std::vector<idx_t> rows;
+  std::vector<idx_t> unusable;
+  idx_t next_row = 0;  // where the following batch starts
+};
+
+// Reads, decodes and preprocesses batches of an image model's input rows. Prepare() only reads the
+// input vector, so one batch can be prepared on another thread while the model runs the previous one.
+class ImageBatchPreparer {
+ public:
+  ImageBatchPreparer(const ml::LoadedModel& model, InputKind kind, duckdb::Vector& input, idx_t count)
+      : spec_(model.spec()), kind_(kind), count_(count) {
+    if (kind == InputKind::kImage) {
+      images_.emplace(input, count);
+    } else {
+      input.ToUnifiedFormat(count, strings_);
+    }
+  }
+
+  // Up to batch_size usable rows from `first` on.
+  PreparedBatch Prepare(idx_t first) const {
+    const int64_t item = 3LL * spec_.input_size * spec_.input_size;
+    PreparedBatch batch;
+    batch.tensor.values.resize(static_cast<size_t>(spec_.batch_size) * item);
+    idx_t row = first;
+    for (; row < count_ && static_cast<int32_t>(batch.rows.size()) < spec_.batch_size; row++) {
+      std::optional<media::Image> decoded;
+      auto view = RowPixels(row, decoded);
+      if (!view.ok() ||
+          !ml::PreprocessImage(view.value(), spec_, batch.tensor.values.data() + batch.rows.size() * item).ok()) {
+        batch.unusable.push_back(row);
+        continue;
+      }
+      batch.rows.push_back(row);
+    }
+    batch.next_row = row;
+    batch.tensor.values.resize(batch.rows.size() * item);
+    batch.tensor.shape = {static_cast<int64_t>(batch.rows.size()), 3, spec_.input_size, spec_.input_size};
+    return batch;
+  }
+
+ private:
+  // The row's pixels: a view of the struct's BLOB, or an image decoded (into `decoded`) from a file or
+  // from bytes.
+  Result<media::ImageView> RowPixels(idx_t row, std::optional<media::Image>& decoded) const {
+    if (kind_ == InputKind::kImage) {
+      if (images_->IsNull(row)) return Error{"NULL"};
+      return images_->View(row);
+    }
+    const idx_t index = strings_.sel->get_index(row);
+    if (!strings_.validity.RowIsValid(index)) return Error{"NULL"};
+    const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[index];
+    Result<media::Image> image = Error{""};
+    if (kind_ == InputKind::kPath) {
+      auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+      if (!bytes.ok()) return Error{bytes.error()};
+      image = DecodeForModel(bytes.value(), spec_);
+    } else {
+      image = DecodeForModel({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()}, spec_);
+    }
+    if (!image.ok()) return Error{image.error()};
+    decoded = std::move(image).value();
+    return media::ImageView(*decoded);
+  }
+
+  const ml::ModelSpec& spec_;
+  InputKind kind_;
+  idx_t count_;
+  std::optional<ImageStructReader> images_;
+  duckdb::UnifiedVectorFormat strings_;
+};
+
+// Runs an image model over the rows of `input`: while the model runs one batch, the next one is read,
+// decoded and preprocessed on another thread, so a lone chunk (glob() yields one) still overlaps
+// decoding with inference.
 void RunImageModel(const ml::LoadedModel& model, InputKind kind, duckdb::Vector& input, idx_t count,
                    duckdb::Vector& result) {
-  const auto& spec = model.spec();
-  const int64_t item = 3LL * spec.input_size * spec.input_size;
   OutputWriter writer(model, result);
-  std::optional<ImageStructReader> images;
-  duckdb::UnifiedVectorFormat strings;
-  if (kind == InputKind::kImage) {
-    images.emplace(input, count);
-  } else {
-    input.ToUnifiedFormat(count, strings);
-  }
-
-  ml::Tensor batch;
-  std::vector<idx_t> batch_rows;
-  auto flush = [&] {
-    if (batch_rows.empty()) return;
-    batch.shape = {static_cast<int64_t>(batch_rows.size()), 3, spec.input_size, spec.input_size};
-    batch.values.resize(batch_rows.size() * item);
-    RunBatch(model, batch, batch_rows, writer, result);
-    batch_rows.clear();
-  };
-
-  batch.values.resize(static_cast<size_t>(spec.batch_size) * item);
-  for (idx_t row = 0; row < count; row++) {
-    // The row's pixels: a view of the struct's BLOB, or an image decoded from a file or bytes.
-    std::optional<media::Image> decoded;
-    Result<media::ImageView> view = Error{"NULL"};
-    if (kind == InputKind::kImage) {
-      if (!images->IsNull(row)) view = images->View(row);
-    } else {
-      const idx_t index = strings.sel->get_index(row);
-      if (strings.validity.RowIsValid(index)) {
-        const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings)[index];
-        Result<media::Image> image = Error{""};
-        if (kind == InputKind::kPath) {
-          auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
-          image = bytes.ok() ? DecodeForModel(bytes.value(), spec) : Result<media::Image>(Error{bytes.error()});
-        } else {
-          image = DecodeForModel({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()}, spec);
-        }
-        if (image.ok()) {
-          decoded = std::move(image).value();
-          view = media::ImageView(*decoded);
-        }
-      }
+  const ImageBatchPreparer preparer(model, kind, input, count);
+  PreparedBatch current = preparer.Prepare(0);
+  while (true) {
+    std::future<PreparedBatch> next;
+    const bool more = current.next_row < count;
+    if (more) {
+      next = std::async(std::launch::async, [&preparer, first = current.next_row] { return preparer.Prepare(first); });
     }
-    if (!view.ok() || !ml::PreprocessImage(view.value(), spec, batch.values.data() + batch_rows.size() * item).ok()) {
-      duckdb::FlatVector::SetNull(result, row, true);
-      continue;
-    }
-    batch_rows.push_back(row);
-    if (static_cast<int32_t>(batch_rows.size()) == spec.batch_size) flush();
+    for (const idx_t row : current.unusable) duckdb::FlatVector::SetNull(result, row, true);
+    if (!current.rows.empty()) RunBatch(model, current.tensor, current.rows, writer, result);
+    if (!more) break;
+    current = next.get();
   }
-  flush();
 }
 
 // Runs a tensor model over FLOAT[] rows; consecutive rows of equal length share a batch.
