@@ -133,9 +133,9 @@ int main(int argc, char** argv) {
   } else {
     batches = PictureBatches(source, images, batch);
   }
-  std::printf("model %s (%s), %lld images (%s) in batches of %lld, %u cores\n", path.c_str(),
-              model.Describe().c_str(), static_cast<long long>(images), source == "random" ? "random" : "pictures",
-              static_cast<long long>(batch), cores);
+  std::printf("model %s (%s), %lld images (%s) in batches of %lld, %u cores\n", path.c_str(), model.Describe().c_str(),
+              static_cast<long long>(images), source == "random" ? "random" : "pictures", static_cast<long long>(batch),
+              cores);
 
   struct Split {
     unsigned workers;

@@ -64,7 +64,8 @@ bool Schema(Shell& shell, const Arguments& arguments) {
   shell.SetFormat("line");
   const bool succeeded = shell.RunStatement(
       "SELECT sql FROM (SELECT table_name AS name, sql FROM duckdb_tables() WHERE NOT internal UNION ALL "
-      "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal) WHERE sql IS NOT NULL AND NOT starts_with(name, '__quarry')" +
+      "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal) WHERE sql IS NOT NULL AND NOT starts_with(name, "
+      "'__quarry')" +
       filter + " ORDER BY name");
   shell.SetFormat(previous);
   return succeeded;

@@ -18,7 +18,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor): return value;
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor): return value;
   Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor): return Error{..};
 
   bool ok() const { return std::holds_alternative<T>(state_); }

@@ -40,8 +40,8 @@ int main(int argc, char** argv) {
   }
   if (stale) {
     fs::remove_all(fixtures);
-    const std::string command = "/usr/bin/python3 " QUARRY_SOURCE_DIR "/tests/fixtures/make_sql_fixtures.py '" +
-                                fixtures.string() + "'";
+    const std::string command =
+        "/usr/bin/python3 " QUARRY_SOURCE_DIR "/tests/fixtures/make_sql_fixtures.py '" + fixtures.string() + "'";
     if (std::system(command.c_str()) != 0) {
       std::cerr << "cannot make the test fixtures: " << command << "\n";
       return 2;
