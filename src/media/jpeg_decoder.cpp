@@ -87,30 +87,44 @@ void ChooseJpegScale(int32_t width, int32_t height, int32_t min_width, int32_t m
   }
 }
 
+// The frame header of a JPEG, read with `handle`.
+struct JpegFrame {
+  int width = 0;
+  int height = 0;
+  int colorspace = 0;
+};
+
+Result<JpegFrame> ReadJpegFrame(tjhandle handle, std::span<const uint8_t> bytes) {
+  if (!handle) return Error{"cannot start the JPEG decoder: " + std::string(tjGetErrorStr2(nullptr))};
+  JpegFrame frame;
+  int subsampling = 0;
+  if (tjDecompressHeader3(handle, bytes.data(), bytes.size(), &frame.width, &frame.height, &subsampling,
+                          &frame.colorspace) != 0) {
+    return Error{"corrupt JPEG header: " + TurboJpegMessage(handle)};
+  }
+  if (frame.width <= 0 || frame.height <= 0) {
+    return Error{"truncated JPEG: the file ends before its frame header (SOFn)"};
+  }
+  return frame;
+}
+
 Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes) {
   TurboJpegHandle handle(tjInitDecompress());
-  if (!handle) return Error{"cannot start the JPEG decoder: " + std::string(tjGetErrorStr2(nullptr))};
-  int width = 0, height = 0, subsampling = 0, colorspace = 0;
-  if (tjDecompressHeader3(handle.get(), bytes.data(), bytes.size(), &width, &height, &subsampling, &colorspace) != 0) {
-    return Error{"corrupt JPEG header: " + TurboJpegMessage(handle.get())};
-  }
-  if (width <= 0 || height <= 0) return Error{"truncated JPEG: the file ends before its frame header (SOFn)"};
+  auto frame = ReadJpegFrame(handle.get(), bytes);
+  if (!frame.ok()) return Error{frame.error()};
   ImageHeader header;
   header.format = ImageFormat::kJpeg;
-  header.width = width;
-  header.height = height;
-  header.channels = colorspace == TJCS_GRAY ? 1 : 3;
+  header.width = frame.value().width;
+  header.height = frame.value().height;
+  header.channels = frame.value().colorspace == TJCS_GRAY ? 1 : 3;
   return header;
 }
 
 Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   TurboJpegHandle handle(tjInitDecompress());
-  if (!handle) return Error{"cannot start the JPEG decoder: " + std::string(tjGetErrorStr2(nullptr))};
-  int width = 0, height = 0, subsampling = 0, colorspace = 0;
-  if (tjDecompressHeader3(handle.get(), bytes.data(), bytes.size(), &width, &height, &subsampling, &colorspace) != 0) {
-    return Error{"corrupt JPEG header: " + TurboJpegMessage(handle.get())};
-  }
-  if (width <= 0 || height <= 0) return Error{"truncated JPEG: the file ends before its frame header (SOFn)"};
+  auto frame = ReadJpegFrame(handle.get(), bytes);
+  if (!frame.ok()) return Error{frame.error()};
+  const int width = frame.value().width, height = frame.value().height, colorspace = frame.value().colorspace;
   if (auto error = CheckPixelLimit(width, height, options.max_pixels)) return *error;
 
   const int orientation = options.auto_orient ? ReadJpegOrientation(bytes) : kOrientationUpright;

@@ -63,15 +63,10 @@ int ZeroCrossings(const Audio& audio, int channel, int64_t first, int64_t count)
 class AudioDecoderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    fixtures_ = new quarry::testing::FixtureFolder("make_audio_fixtures.py");
-    directory_ = fixtures_->path();
-    status_ = fixtures_->ok() ? 0 : 1;
+    static const quarry::testing::FixtureFolder folder("make_audio_fixtures.py");  // removed at exit
+    directory_ = folder.path();
+    status_ = folder.ok() ? 0 : 1;
   }
-  static void TearDownTestSuite() {
-    delete fixtures_;
-    fixtures_ = nullptr;
-  }
-  static inline quarry::testing::FixtureFolder* fixtures_ = nullptr;
   void SetUp() override { ASSERT_EQ(status_, 0) << "make_audio_fixtures.py failed"; }
 
   static Result<Audio> Decode(const std::string& name, const DecodeAudioOptions& options = {}) {

@@ -60,15 +60,10 @@ int MaxDifference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) 
 class TransformPillowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    fixtures_ = new quarry::testing::FixtureFolder("make_transform_fixtures.py");
-    directory_ = fixtures_->path();
-    status_ = fixtures_->ok() ? 0 : 1;
+    static const quarry::testing::FixtureFolder folder("make_transform_fixtures.py");  // removed at exit
+    directory_ = folder.path();
+    status_ = folder.ok() ? 0 : 1;
   }
-  static void TearDownTestSuite() {
-    delete fixtures_;
-    fixtures_ = nullptr;
-  }
-  static inline quarry::testing::FixtureFolder* fixtures_ = nullptr;
 
   static std::vector<std::vector<std::string>> Manifest(const std::string& kind) {
     std::vector<std::vector<std::string>> cases;
