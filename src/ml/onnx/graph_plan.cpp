@@ -1,0 +1,317 @@
+// GraphPlan: planning (order, kernels, lifetimes, constant folding) and execution (see graph_plan.hpp).
+#include "ml/onnx/graph_plan.hpp"
+
+#include <onnx/onnx_pb.h>
+
+#include <c10/util/Exception.h>
+
+#include <set>
+#include <unordered_set>
+
+#include "ml/onnx/tensor_proto.hpp"
+
+namespace quarry::ml::onnx {
+namespace {
+
+// Operators whose outputs differ run to run: never folded into constants.
+bool IsNondeterministic(const std::string& op_type) {
+  static const std::set<std::string> kRandom = {"RandomNormal", "RandomUniform", "RandomNormalLike",
+                                                "RandomUniformLike", "Multinomial", "Bernoulli"};
+  return kRandom.count(op_type) > 0;
+}
+
+std::string NodeLabel(const ::onnx::NodeProto& node) {
+  std::string name = node.name().empty() ? (node.output_size() > 0 ? node.output(0) : std::string("?")) : node.name();
+  return "node '" + name + "' (" + node.op_type() + ")";
+}
+
+// Names a node's subgraphs read from enclosing scopes (used but not defined inside them), recursively.
+void CollectSubgraphReads(const ::onnx::GraphProto& graph, std::unordered_set<std::string>& reads) {
+  std::unordered_set<std::string> defined;
+  for (const auto& input : graph.input()) defined.insert(input.name());
+  for (const auto& initializer : graph.initializer()) defined.insert(initializer.name());
+  for (const auto& node : graph.node()) {
+    for (const auto& output : node.output()) defined.insert(output);
+  }
+  std::unordered_set<std::string> used;
+  for (const auto& node : graph.node()) {
+    for (const auto& input : node.input()) used.insert(input);
+    for (const auto& attribute : node.attribute()) {
+      if (attribute.has_g()) CollectSubgraphReads(attribute.g(), used);
+      for (const auto& subgraph : attribute.graphs()) CollectSubgraphReads(subgraph, used);
+    }
+  }
+  for (const auto& output : graph.output()) used.insert(output.name());
+  for (const auto& name : used) {
+    if (!name.empty() && defined.count(name) == 0) reads.insert(name);
+  }
+}
+
+std::vector<std::string> ImplicitInputs(const ::onnx::NodeProto& node) {
+  std::unordered_set<std::string> reads;
+  for (const auto& attribute : node.attribute()) {
+    if (attribute.has_g()) CollectSubgraphReads(attribute.g(), reads);
+    for (const auto& subgraph : attribute.graphs()) CollectSubgraphReads(subgraph, reads);
+  }
+  return std::vector<std::string>(reads.begin(), reads.end());
+}
+
+bool HasSubgraph(const ::onnx::NodeProto& node) {
+  for (const auto& attribute : node.attribute()) {
+    if (attribute.has_g() || attribute.graphs_size() > 0) return true;
+  }
+  return false;
+}
+
+// c10::Error's what() carries a backtrace: keep its first line.
+std::string FirstLine(const std::string& text) {
+  const size_t end = text.find('\n');
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+}  // namespace
+
+int GraphPlan::SlotOf(const std::string& name) {
+  auto found = slot_of_.find(name);
+  if (found != slot_of_.end()) return found->second;
+  const int slot = static_cast<int>(slot_names_.size());
+  slot_of_.emplace(name, slot);
+  slot_names_.push_back(name);
+  constants_.emplace_back();
+  return slot;
+}
+
+std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
+                                            const std::vector<std::string>& outer_names) {
+  std::unique_ptr<GraphPlan> plan(new GraphPlan());
+  if (graph.sparse_initializer_size() > 0) throw OnnxError("sparse initializers are not supported");
+
+  for (const auto& initializer : graph.initializer()) {
+    const int slot = plan->SlotOf(initializer.name());
+    plan->constants_[slot] = TensorFromProto(initializer);
+  }
+  for (const auto& input : graph.input()) {
+    if (plan->slot_of_.count(input.name()) > 0 && plan->constants_[plan->slot_of_[input.name()]].defined()) continue;
+    plan->input_names_.push_back(input.name());
+    plan->input_slots_.push_back(plan->SlotOf(input.name()));
+  }
+  std::unordered_set<std::string> available(plan->slot_names_.begin(), plan->slot_names_.end());
+  const std::unordered_set<std::string> outer(outer_names.begin(), outer_names.end());
+
+  // Every value a node produces, to tell "defined later" (ordering) from "never defined" (an error).
+  std::unordered_set<std::string> produced;
+  for (const auto& node : graph.node()) {
+    for (const auto& output : node.output()) {
+      if (output.empty()) continue;
+      if (!produced.insert(output).second || available.count(output) > 0) {
+        throw OnnxError("value '" + output + "' is defined more than once");
+      }
+    }
+  }
+
+  // Kahn's algorithm over the nodes, keeping the file's order among ready nodes.
+  const int node_count = graph.node_size();
+  std::vector<std::vector<std::string>> reads(node_count);
+  for (int i = 0; i < node_count; i++) {
+    const auto& node = graph.node(i);
+    for (const auto& input : node.input()) {
+      if (!input.empty()) reads[i].push_back(input);
+    }
+    for (auto& name : ImplicitInputs(node)) reads[i].push_back(std::move(name));
+    for (const auto& name : reads[i]) {
+      if (available.count(name) == 0 && produced.count(name) == 0 && outer.count(name) == 0) {
+        throw OnnxError("value '" + name + "' read by " + NodeLabel(node) + " is never defined");
+      }
+    }
+  }
+  std::vector<bool> done(node_count, false);
+  std::vector<int> order;
+  order.reserve(node_count);
+  for (bool progress = true; progress && static_cast<int>(order.size()) < node_count;) {
+    progress = false;
+    for (int i = 0; i < node_count; i++) {
+      if (done[i]) continue;
+      bool ready = true;
+      for (const auto& name : reads[i]) {
+        if (available.count(name) == 0 && !(outer.count(name) > 0 && produced.count(name) == 0)) {
+          ready = false;
+          break;
+        }
+      }
+      if (!ready) continue;
+      done[i] = true;
+      progress = true;
+      order.push_back(i);
+      for (const auto& output : graph.node(i).output()) available.insert(output);
+    }
+  }
+  if (static_cast<int>(order.size()) < node_count) {
+    for (int i = 0; i < node_count; i++) {
+      if (!done[i]) throw OnnxError("the graph has a cycle through " + NodeLabel(graph.node(i)));
+    }
+  }
+
+  // Names visible to subgraphs: everything here plus everything visible here.
+  std::vector<std::string> visible(outer_names);
+  for (const auto& name : available) visible.push_back(name);
+
+  for (int index : order) {
+    const auto& node = graph.node(index);
+    Step step;
+    step.node = &node;
+    const std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    auto opset = opsets.find(domain);
+    if (opset == opsets.end()) {
+      throw OnnxError(NodeLabel(node) + " uses domain '" + domain + "', which the model does not import");
+    }
+    step.opset = opset->second;
+    step.schema = Operators().Find(domain, node.op_type(), step.opset);
+    if (step.schema == nullptr) {
+      throw OnnxError("operator " + (domain.empty() ? "" : domain + ".") + node.op_type() + " at opset " +
+                      std::to_string(step.opset) + " is not supported by quarry's ONNX executor (" +
+                      NodeLabel(node) + ")");
+    }
+    for (const auto& input : node.input()) step.inputs.push_back(input.empty() ? -1 : plan->SlotOf(input));
+    for (const auto& output : node.output()) step.outputs.push_back(output.empty() ? -1 : plan->SlotOf(output));
+    for (const auto& name : reads[index]) plan->SlotOf(name);  // implicit reads get slots for lifetimes
+    for (const auto& attribute : node.attribute()) {
+      if (attribute.has_g()) plan->subgraphs_[&attribute.g()] = Build(attribute.g(), opsets, visible);
+      for (const auto& subgraph : attribute.graphs()) plan->subgraphs_[&subgraph] = Build(subgraph, opsets, visible);
+    }
+    plan->steps_.push_back(std::move(step));
+  }
+  // Slots no node or input defines come from enclosing graphs.
+  for (size_t slot = 0; slot < plan->slot_names_.size(); slot++) {
+    const std::string& name = plan->slot_names_[slot];
+    if (plan->constants_[slot].defined() || produced.count(name) > 0) continue;
+    bool is_input = false;
+    for (int input_slot : plan->input_slots_) is_input = is_input || input_slot == static_cast<int>(slot);
+    if (!is_input) plan->outer_slots_.emplace_back(static_cast<int>(slot), name);
+  }
+  for (const auto& output : graph.output()) {
+    if (available.count(output.name()) == 0 && outer.count(output.name()) == 0) {
+      throw OnnxError("graph output '" + output.name() + "' is never defined");
+    }
+    plan->output_names_.push_back(output.name());
+    plan->output_slots_.push_back(plan->SlotOf(output.name()));
+  }
+  plan->FoldConstants();
+  plan->ComputeReleases();
+  return plan;
+}
+
+void GraphPlan::FoldConstants() {
+  std::vector<Step> remaining;
+  const OuterLookup no_outer = [](const std::string& name) -> at::Tensor {
+    throw OnnxError("value '" + name + "' is not constant");
+  };
+  for (auto& step : steps_) {
+    bool foldable = !IsNondeterministic(step.node->op_type()) && !HasSubgraph(*step.node);
+    for (int slot : step.inputs) foldable = foldable && (slot < 0 || constants_[slot].defined());
+    if (foldable) {
+      try {
+        std::vector<at::Tensor> values(constants_);
+        std::vector<at::Tensor> outputs = RunStep(step, values, no_outer);
+        bool complete = true;
+        for (size_t i = 0; i < step.outputs.size(); i++) {
+          if (step.outputs[i] >= 0 && (i >= outputs.size() || !outputs[i].defined())) complete = false;
+        }
+        if (complete) {
+          for (size_t i = 0; i < step.outputs.size(); i++) {
+            if (step.outputs[i] >= 0) constants_[step.outputs[i]] = outputs[i];
+          }
+          folded_count_++;
+          continue;
+        }
+      } catch (const std::exception&) {
+        // Not foldable after all (e.g. an error that needs the node's context): run it at query time,
+        // where the same error reaches the user with the node's name.
+      }
+    }
+    remaining.push_back(std::move(step));
+  }
+  steps_ = std::move(remaining);
+}
+
+void GraphPlan::ComputeReleases() {
+  std::vector<int> last_use(slot_names_.size(), -1);
+  for (size_t i = 0; i < steps_.size(); i++) {
+    for (int slot : steps_[i].inputs) {
+      if (slot >= 0) last_use[slot] = static_cast<int>(i);
+    }
+    // Subgraphs read enclosing values by name: keep those alive through the node.
+    for (const auto& name : ImplicitInputs(*steps_[i].node)) last_use[slot_of_.at(name)] = static_cast<int>(i);
+    for (int slot : steps_[i].outputs) {
+      if (slot >= 0 && last_use[slot] < static_cast<int>(i)) last_use[slot] = static_cast<int>(i);
+    }
+  }
+  for (int slot : output_slots_) last_use[slot] = -1;
+  for (size_t slot = 0; slot < last_use.size(); slot++) {
+    if (last_use[slot] >= 0 && !constants_[slot].defined()) steps_[last_use[slot]].release.push_back(static_cast<int>(slot));
+  }
+}
+
+std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Tensor>& values,
+                                           const OuterLookup& lookup) const {
+  std::vector<at::Tensor> inputs;
+  inputs.reserve(step.inputs.size());
+  for (int slot : step.inputs) inputs.push_back(slot < 0 ? at::Tensor() : values[slot]);
+  // Subgraphs see this graph's values first, then the enclosing graphs'.
+  const SubgraphRunner runner = [this, &values, &lookup](const ::onnx::GraphProto& graph,
+                                                         const std::vector<at::Tensor>& subgraph_inputs) {
+    auto found = subgraphs_.find(&graph);
+    if (found == subgraphs_.end()) throw OnnxError("subgraph was not planned");
+    const OuterLookup inner = [this, &values, &lookup](const std::string& name) {
+      auto slot = slot_of_.find(name);
+      if (slot != slot_of_.end() && values[slot->second].defined()) return values[slot->second];
+      return lookup(name);
+    };
+    return found->second->Run(subgraph_inputs, &inner);
+  };
+  try {
+    NodeContext context(*step.node, step.opset, std::move(inputs), &runner);
+    return step.schema->kernel(context);
+  } catch (const OnnxError& error) {
+    throw OnnxError(NodeLabel(*step.node) + ": " + error.what());
+  } catch (const c10::Error& error) {
+    throw OnnxError(NodeLabel(*step.node) + ": " + FirstLine(error.what_without_backtrace()));
+  } catch (const std::exception& error) {
+    throw OnnxError(NodeLabel(*step.node) + ": " + FirstLine(error.what()));
+  }
+}
+
+std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, const OuterLookup* outer) const {
+  if (inputs.size() != input_slots_.size()) {
+    throw OnnxError("the graph takes " + std::to_string(input_slots_.size()) + " inputs, got " +
+                    std::to_string(inputs.size()));
+  }
+  std::vector<at::Tensor> values(constants_);
+  for (size_t i = 0; i < inputs.size(); i++) values[input_slots_[i]] = inputs[i];
+  const OuterLookup no_outer = [](const std::string& name) -> at::Tensor {
+    throw OnnxError("value '" + name + "' is not defined");
+  };
+  const OuterLookup& lookup = outer != nullptr ? *outer : no_outer;
+  for (const auto& [slot, name] : outer_slots_) values[slot] = lookup(name);
+
+  for (const auto& step : steps_) {
+    std::vector<at::Tensor> outputs = RunStep(step, values, lookup);
+    for (size_t i = 0; i < step.outputs.size(); i++) {
+      if (step.outputs[i] < 0) continue;
+      if (i >= outputs.size()) {
+        throw OnnxError(NodeLabel(*step.node) + ": produced " + std::to_string(outputs.size()) +
+                        " outputs, but output " + std::to_string(i) + " is used");
+      }
+      values[step.outputs[i]] = std::move(outputs[i]);
+    }
+    for (int slot : step.release) values[slot].reset();
+  }
+  std::vector<at::Tensor> results;
+  results.reserve(output_slots_.size());
+  for (size_t i = 0; i < output_slots_.size(); i++) {
+    if (!values[output_slots_[i]].defined()) throw OnnxError("graph output '" + output_names_[i] + "' was not produced");
+    results.push_back(values[output_slots_[i]]);
+  }
+  return results;
+}
+
+}  // namespace quarry::ml::onnx

@@ -1,0 +1,76 @@
+// GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
+// kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
+// last use, and initializer-only subgraphs folded into constants at load. Subgraphs of If/Loop/Scan
+// are planned once too, reading values of enclosing graphs by name.
+//
+// A plan is immutable after Build(): Run() may be called from several threads at once.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ml/onnx/kernel.hpp"
+
+namespace onnx {
+class GraphProto;
+class NodeProto;
+}  // namespace onnx
+
+namespace quarry::ml::onnx {
+
+class GraphPlan {
+ public:
+  // Plans `graph` (which must outlive the plan) for the model's opset imports (domain → version).
+  // `outer_names` are the values visible from enclosing graphs (empty for the main graph).
+  // Throws OnnxError for cycles, undefined values and operators without a kernel at their opset.
+  static std::unique_ptr<GraphPlan> Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
+                                          const std::vector<std::string>& outer_names);
+
+  // The graph's inputs that are not initializers, and its outputs, by name.
+  const std::vector<std::string>& input_names() const { return input_names_; }
+  const std::vector<std::string>& output_names() const { return output_names_; }
+
+  // Runs the graph on `inputs` (in input_names() order). `outer` resolves names of enclosing graphs.
+  // Throws OnnxError (node name and type first) or c10::Error.
+  using OuterLookup = std::function<at::Tensor(const std::string& name)>;
+  std::vector<at::Tensor> Run(const std::vector<at::Tensor>& inputs, const OuterLookup* outer = nullptr) const;
+
+  // Counts for Describe(): nodes left to run, nodes folded into constants at load.
+  size_t node_count() const { return steps_.size(); }
+  size_t folded_count() const { return folded_count_; }
+
+ private:
+  struct Step {
+    const ::onnx::NodeProto* node = nullptr;
+    const OperatorSchema* schema = nullptr;
+    int opset = 0;
+    std::vector<int> inputs;   // slot per input, -1 for a missing optional one
+    std::vector<int> outputs;  // slot per output, -1 for an unnamed one
+    std::vector<int> release;  // slots whose last use is this step
+  };
+
+  GraphPlan() = default;
+  int SlotOf(const std::string& name);
+  void FoldConstants();
+  void ComputeReleases();
+  std::vector<at::Tensor> RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup) const;
+
+  std::vector<std::string> input_names_;
+  std::vector<std::string> output_names_;
+  std::vector<int> input_slots_;
+  std::vector<int> output_slots_;
+  std::unordered_map<std::string, int> slot_of_;
+  std::vector<std::string> slot_names_;
+  std::vector<at::Tensor> constants_;                   // by slot; undefined where not constant
+  std::vector<std::pair<int, std::string>> outer_slots_;  // slots filled from enclosing graphs
+  std::vector<Step> steps_;
+  std::unordered_map<const ::onnx::GraphProto*, std::unique_ptr<GraphPlan>> subgraphs_;
+  size_t folded_count_ = 0;
+};
+
+}  // namespace quarry::ml::onnx

@@ -1,0 +1,153 @@
+// The operator kernel interface of quarry's ONNX executor: what an operator implementation sees of its
+// node (inputs as ATen tensors, attributes, the opset) and how it is registered by name with the opset
+// range it implements. One file per operator family (ops/*.cpp) registers its kernels through a
+// Register*Operators function listed in operator_registry.cpp.
+//
+// A kernel computes its outputs with ATen, so convolutions and matrix products run on the same
+// oneDNN/BLAS kernels as PyTorch. Bad input (a shape the operator cannot take, an attribute out of
+// range) is a thrown OnnxError with a plain message; the executor adds the node's name and type.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onnx {
+class AttributeProto;
+class GraphProto;
+class NodeProto;
+}  // namespace onnx
+
+namespace quarry::ml::onnx {
+
+// What kernels throw for a node they cannot compute; the executor prefixes "node 'name' (Op): ".
+class OnnxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The most elements a kernel may allocate for one output (4 GiB of float32): shapes computed from data
+// (ConstantOfShape, Expand, Tile, Range, Resize, Pad, ...) are checked against it before allocating, so
+// a hostile model is an error instead of an out-of-memory kill.
+inline constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
+
+// Throws OnnxError when `shape` has a negative dimension or more than kMaxTensorElements elements.
+void CheckAllocation(at::IntArrayRef shape, std::string_view what);
+
+class NodeContext;
+
+// Runs a subgraph (If/Loop/Scan bodies) with the given inputs, values of enclosing graphs visible by
+// name; returns its outputs in order. Provided by the executor.
+using SubgraphRunner =
+    std::function<std::vector<at::Tensor>(const ::onnx::GraphProto& graph, const std::vector<at::Tensor>& inputs)>;
+
+// A kernel: the node's outputs, in order (fewer than the node declares is fine when the rest are unused;
+// an undefined at::Tensor marks an optional output not produced).
+using Kernel = std::function<std::vector<at::Tensor>(NodeContext& node)>;
+
+// The node being computed, as its kernel sees it.
+class NodeContext {
+ public:
+  NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner)
+      : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner) {}
+
+  // The opset version of the node's domain that the model imports (e.g. 13).
+  int opset() const { return opset_; }
+  const ::onnx::NodeProto& proto() const { return node_; }
+  const std::string& op_type() const;
+
+  // Inputs: input_count() is the number the node lists (trailing optional ones may be missing);
+  // has_input(i) is false for a missing or empty-named ("") optional input.
+  size_t input_count() const { return inputs_.size(); }
+  bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i].defined(); }
+  // REQUIRES-or-throws: has_input(i) (throws OnnxError "missing input i").
+  const at::Tensor& input(size_t i) const;
+  // The number of outputs the node declares, and whether output i is named (wanted) at all.
+  size_t output_count() const;
+  bool output_wanted(size_t i) const;
+
+  // Attributes, with the default used when the node does not set one; a present attribute of the
+  // wrong type throws OnnxError.
+  bool has_attribute(std::string_view name) const;
+  int64_t attribute_int(std::string_view name, int64_t fallback) const;
+  float attribute_float(std::string_view name, float fallback) const;
+  std::string attribute_string(std::string_view name, std::string fallback) const;
+  std::vector<int64_t> attribute_ints(std::string_view name, std::vector<int64_t> fallback = {}) const;
+  std::vector<float> attribute_floats(std::string_view name, std::vector<float> fallback = {}) const;
+  std::vector<std::string> attribute_strings(std::string_view name) const;
+  // A TENSOR attribute as an ATen tensor (throws when absent).
+  at::Tensor attribute_tensor(std::string_view name) const;
+  // A GRAPH attribute (throws when absent).
+  const ::onnx::GraphProto& attribute_graph(std::string_view name) const;
+  // The raw attribute, or nullptr.
+  const ::onnx::AttributeProto* attribute(std::string_view name) const;
+
+  // Runs a subgraph (for If, Loop, Scan).
+  std::vector<at::Tensor> RunSubgraph(const ::onnx::GraphProto& graph, const std::vector<at::Tensor>& inputs) const;
+
+ private:
+  const ::onnx::NodeProto& node_;
+  int opset_;
+  std::vector<at::Tensor> inputs_;
+  const SubgraphRunner* runner_;
+};
+
+// Registration: `since` is the first opset version the kernel implements, `until` the last (inclusive).
+// Several registrations of one operator must not overlap. The domain "" is the default ONNX domain
+// (also spelled "ai.onnx").
+struct OperatorSchema {
+  std::string domain;
+  std::string op_type;
+  int since;
+  int until;
+  Kernel kernel;
+};
+
+class OperatorRegistry {
+ public:
+  void Add(std::string op_type, int since, int until, Kernel kernel, std::string domain = "");
+  // The kernel for op_type at opset `version` of `domain`, or nullptr.
+  const OperatorSchema* Find(std::string_view domain, std::string_view op_type, int version) const;
+  // Every registered schema (for docs and tests).
+  const std::vector<OperatorSchema>& schemas() const { return schemas_; }
+
+ private:
+  std::vector<OperatorSchema> schemas_;
+};
+
+// The process-wide registry with every operator family registered (built on first use, then read-only).
+const OperatorRegistry& Operators();
+
+// The newest opset version the registry's kernels are written against; newer models run when every
+// operator they use has a kernel whose range covers their opset.
+inline constexpr int kMaxOpset = 17;
+
+// Operator families (ops/*.cpp), called once from Operators().
+void RegisterElementwiseOperators(OperatorRegistry& registry);
+void RegisterReductionOperators(OperatorRegistry& registry);
+void RegisterShapeOperators(OperatorRegistry& registry);
+void RegisterIndexingOperators(OperatorRegistry& registry);
+void RegisterConvolutionOperators(OperatorRegistry& registry);
+void RegisterPoolingOperators(OperatorRegistry& registry);
+void RegisterNormalizationOperators(OperatorRegistry& registry);
+void RegisterMatrixOperators(OperatorRegistry& registry);
+void RegisterResizeOperators(OperatorRegistry& registry);
+void RegisterRecurrentOperators(OperatorRegistry& registry);
+void RegisterControlFlowOperators(OperatorRegistry& registry);
+
+// Helpers shared by kernels (kernel.cpp).
+// An int64 tensor (e.g. a shape or axes input) as a vector.
+std::vector<int64_t> ToInt64Vector(const at::Tensor& tensor);
+// A scalar tensor's value as double.
+double ToScalar(const at::Tensor& tensor);
+// Normalizes a possibly negative axis into [0, rank) (rank + 1 for insert positions); throws when out of range.
+int64_t NormalizeAxis(int64_t axis, int64_t rank);
+// ONNX TensorProto data type code → ATen dtype (throws OnnxError for types ATen lacks: strings, uint16..64).
+at::ScalarType ScalarTypeFromOnnx(int32_t onnx_type);
+
+}  // namespace quarry::ml::onnx

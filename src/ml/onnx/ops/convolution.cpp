@@ -1,0 +1,8 @@
+// ONNX operators: convolution family (see ml/onnx/kernel.hpp for the kernel interface).
+#include "ml/onnx/kernel.hpp"
+
+namespace quarry::ml::onnx {
+
+void RegisterConvolutionOperators(OperatorRegistry& registry) { (void)registry; }
+
+}  // namespace quarry::ml::onnx

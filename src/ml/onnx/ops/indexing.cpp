@@ -1,0 +1,8 @@
+// ONNX operators: indexing family (see ml/onnx/kernel.hpp for the kernel interface).
+#include "ml/onnx/kernel.hpp"
+
+namespace quarry::ml::onnx {
+
+void RegisterIndexingOperators(OperatorRegistry& registry) { (void)registry; }
+
+}  // namespace quarry::ml::onnx

@@ -1,0 +1,8 @@
+// ONNX operators: normalization family (see ml/onnx/kernel.hpp for the kernel interface).
+#include "ml/onnx/kernel.hpp"
+
+namespace quarry::ml::onnx {
+
+void RegisterNormalizationOperators(OperatorRegistry& registry) { (void)registry; }
+
+}  // namespace quarry::ml::onnx

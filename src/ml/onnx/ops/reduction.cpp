@@ -1,0 +1,8 @@
+// ONNX operators: reduction family (see ml/onnx/kernel.hpp for the kernel interface).
+#include "ml/onnx/kernel.hpp"
+
+namespace quarry::ml::onnx {
+
+void RegisterReductionOperators(OperatorRegistry& registry) { (void)registry; }
+
+}  // namespace quarry::ml::onnx
