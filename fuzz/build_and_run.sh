@@ -3,8 +3,11 @@
 # clang, ASan and UBSan into build-fuzz/, and runs each for SECONDS (default 10) on its committed seed
 # corpus (fuzz/corpus/<name>/) plus a growing corpus in build-fuzz/<name>-corpus/.
 # Each target names what it links in its own header comment:
-#   // fuzz-sources: cli/statement_splitter.cpp src/media/image.cpp     (paths from the repository root)
-#   // fuzz-libs: -lturbojpeg -lspng                                    (optional)
+#   // fuzz-sources: cli/statement_splitter.cpp src/ml/onnx/*.cpp      (paths or globs from the repository root)
+#   // fuzz-flags: -DNAME=1 -I/usr/include/x                           (optional, for compiling)
+#   // fuzz-libs: -lturbojpeg -lspng                                    (optional, for linking)
+# Sources compile one by one into build-fuzz/objects/ through ccache (when installed), so a rerun only
+# links.
 # Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<name>-crashes/.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +19,7 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
   -I"$root/cli" -I"$root/src")
 passed=0
 failed=0
+launcher=$(command -v ccache || true)
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -26,16 +30,27 @@ fi
 for name in "${names[@]}"; do
   target="$root/fuzz/${name}_fuzzer.cpp"
   binary="$out/${name}_fuzzer"
-  sources=()
-  for source in $(sed -n 's|^// fuzz-sources: ||p' "$target"); do sources+=("$root/$source"); done
+  read -r -a extra_flags <<<"$(sed -n 's|^// fuzz-flags: ||p' "$target")"
   read -r -a libs <<<"$(sed -n 's|^// fuzz-libs: ||p' "$target")"
-  if ! clang++ "${flags[@]}" "$target" "${sources[@]}" "${libs[@]}" -o "$binary"; then
+  objects=()
+  built=1
+  for source in $(cd "$root" && for pattern in $(sed -n 's|^// fuzz-sources: ||p' "$target"); do echo $pattern; done); do
+    object="$out/objects/${source//\//_}.o"
+    mkdir -p "$out/objects"
+    if ! $launcher clang++ "${flags[@]}" "${extra_flags[@]}" -c "$root/$source" -o "$object"; then
+      built=0
+      break
+    fi
+    objects+=("$object")
+  done
+  if [ "$built" -eq 0 ] ||
+    ! clang++ "${flags[@]}" "${extra_flags[@]}" "$target" "${objects[@]}" "${libs[@]}" -o "$binary"; then
     echo "FAIL building $name" >&2
     failed=$((failed + 1))
     continue
   fi
   mkdir -p "$out/$name-corpus" "$out/$name-crashes"
-  if "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -artifact_prefix="$out/$name-crashes/" \
+  if "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -artifact_prefix="$out/$name-crashes/" \
     "$out/$name-corpus" "$root/fuzz/corpus/$name" >"$out/$name.log" 2>&1; then
     passed=$((passed + 1))
     echo "ok   fuzz $name: $(tail -n 1 "$out/$name.log")"

@@ -22,7 +22,8 @@ constexpr const char* kModelsTable = "__quarry_models";
 
 struct ModelEntry {
   ml::ModelSpec spec;
-  std::string status;  // "ready" or why the model did not load
+  std::string status;   // "ready" or why the model did not load
+  std::string runtime;  // what runs it, e.g. "TorchScript, frozen, optimized" (empty when not loaded)
 };
 
 // The registry of one database's models.
@@ -130,7 +131,7 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   };
   auto options = request.options;
   for (auto& [key, value] : options) {
-    if (Lower(key) == "labels") value = absolute(value);
+    if (Lower(key) == "labels" && Lower(value) != ml::kImagenetLabels) value = absolute(value);
   }
   auto spec = ml::ParseModelSpec(name, absolute(request.path), options);
   if (!spec.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, spec.error());
@@ -139,7 +140,7 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   Persist(database, spec.value());
   RegisterFunction(database, model.value());
   std::lock_guard<std::mutex> lock(registry.mutex);
-  registry.models[name] = ModelEntry{spec.value(), "ready"};
+  registry.models[name] = ModelEntry{spec.value(), "ready", model.value()->runtime().Describe()};
 }
 
 void DropModel(duckdb::DatabaseInstance& database, const std::string& raw_name, bool if_exists) {
@@ -196,6 +197,7 @@ void RestoreModels(duckdb::DatabaseInstance& database) {
       if (model.ok()) {
         RegisterFunction(database, model.value());
         entry.status = "ready";
+        entry.runtime = model.value()->runtime().Describe();
       } else {
         entry.status = "error: " + model.error();
       }
@@ -215,10 +217,10 @@ struct ModelsScanState : public duckdb::GlobalTableFunctionState {
 duckdb::unique_ptr<duckdb::FunctionData> ModelsBind(duckdb::ClientContext&, duckdb::TableFunctionBindInput&,
                                                     duckdb::vector<duckdb::LogicalType>& types,
                                                     duckdb::vector<std::string>& names) {
-  names = {"name", "path", "task", "options", "status"};
+  names = {"name", "path", "task", "options", "status", "runtime"};
   types = {duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR,
            duckdb::LogicalType::MAP(duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR),
-           duckdb::LogicalType::VARCHAR};
+           duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR};
   return duckdb::make_uniq<duckdb::TableFunctionData>();
 }
 
@@ -241,6 +243,7 @@ void ModelsScan(duckdb::ClientContext&, duckdb::TableFunctionInput& input, duckd
     output.SetValue(2, row, duckdb::Value(ml::ModelTaskName(entry.spec.task)));
     output.SetValue(3, row, OptionsValue(entry.spec.options));
     output.SetValue(4, row, duckdb::Value(entry.status));
+    output.SetValue(5, row, entry.runtime.empty() ? duckdb::Value() : duckdb::Value(entry.runtime));
   }
   output.SetCardinality(row);
 }

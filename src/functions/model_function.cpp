@@ -7,9 +7,7 @@
 #include <optional>
 
 #include "duckdb/planner/expression/bound_function_expression.hpp"
-#include "functions/image_type.hpp"
-#include "io/file_reader.hpp"
-#include "media/image_decoder.hpp"
+#include "functions/image_argument.hpp"
 #include "ml/classification.hpp"
 #include "ml/intra_op_threads.hpp"
 #include "ml/preprocessing.hpp"
@@ -25,7 +23,6 @@ struct ModelFunctionInfo : public duckdb::ScalarFunctionInfo {
   std::shared_ptr<const ml::LoadedModel> model;
 };
 
-enum class InputKind { kImage, kPath, kBlob, kFloats };
 
 duckdb::LogicalType PredictionType() {
   return duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"class", duckdb::LogicalType::VARCHAR},
@@ -115,13 +112,12 @@ void RunBatch(const ml::LoadedModel& model, const ml::Tensor& batch, const std::
   }
 }
 
-// Decodes an image file's bytes for the model: JPEGs at the smallest DCT scale still covering the
-// model's input size.
-Result<media::Image> DecodeForModel(std::span<const uint8_t> bytes, const ml::ModelSpec& spec) {
+// Image arguments decode JPEGs at the smallest DCT scale still covering the model's input size.
+media::DecodeOptions DecodeForModel(const ml::ModelSpec& spec) {
   media::DecodeOptions options;
   options.min_width = spec.input_size;
   options.min_height = spec.input_size;
-  return media::DecodeImage(bytes, options);
+  return options;
 }
 
 // One batch of prepared inputs: the rows of the result it holds, in tensor order, and the rows it found
@@ -137,14 +133,8 @@ struct PreparedBatch {
 // input vector, so one batch can be prepared on another thread while the model runs the previous one.
 class ImageBatchPreparer {
  public:
-  ImageBatchPreparer(const ml::LoadedModel& model, InputKind kind, duckdb::Vector& input, idx_t count)
-      : spec_(model.spec()), kind_(kind), count_(count) {
-    if (kind == InputKind::kImage) {
-      images_.emplace(input, count);
-    } else {
-      input.ToUnifiedFormat(count, strings_);
-    }
-  }
+  ImageBatchPreparer(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count)
+      : spec_(model.spec()), count_(count), argument_(kind, input, count, DecodeForModel(model.spec())) {}
 
   // Up to batch_size usable rows from `first` on.
   PreparedBatch Prepare(idx_t first) const {
@@ -154,7 +144,7 @@ class ImageBatchPreparer {
     idx_t row = first;
     for (; row < count_ && static_cast<int32_t>(batch.rows.size()) < spec_.batch_size; row++) {
       std::optional<media::Image> decoded;
-      auto view = RowPixels(row, decoded);
+      auto view = argument_.Row(row, decoded);
       if (!view.ok() ||
           !ml::PreprocessImage(view.value(), spec_, batch.tensor.values.data() + batch.rows.size() * item).ok()) {
         batch.unusable.push_back(row);
@@ -169,40 +159,15 @@ class ImageBatchPreparer {
   }
 
  private:
-  // The row's pixels: a view of the struct's BLOB, or an image decoded (into `decoded`) from a file or
-  // from bytes.
-  Result<media::ImageView> RowPixels(idx_t row, std::optional<media::Image>& decoded) const {
-    if (kind_ == InputKind::kImage) {
-      if (images_->IsNull(row)) return Error{"NULL"};
-      return images_->View(row);
-    }
-    const idx_t index = strings_.sel->get_index(row);
-    if (!strings_.validity.RowIsValid(index)) return Error{"NULL"};
-    const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[index];
-    Result<media::Image> image = Error{""};
-    if (kind_ == InputKind::kPath) {
-      auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
-      if (!bytes.ok()) return Error{bytes.error()};
-      image = DecodeForModel(bytes.value(), spec_);
-    } else {
-      image = DecodeForModel({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()}, spec_);
-    }
-    if (!image.ok()) return Error{image.error()};
-    decoded = std::move(image).value();
-    return media::ImageView(*decoded);
-  }
-
   const ml::ModelSpec& spec_;
-  InputKind kind_;
   idx_t count_;
-  std::optional<ImageStructReader> images_;
-  duckdb::UnifiedVectorFormat strings_;
+  ImageArgument argument_;
 };
 
 // Runs an image model over the rows of `input`: while the model runs one batch, the next one is read,
 // decoded and preprocessed on another thread, so a lone chunk (glob() yields one) still overlaps
 // decoding with inference.
-void RunImageModel(const ml::LoadedModel& model, InputKind kind, duckdb::Vector& input, idx_t count,
+void RunImageModel(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count,
                    duckdb::Vector& result) {
   OutputWriter writer(model, result);
   const ImageBatchPreparer preparer(model, kind, input, count);
@@ -264,29 +229,20 @@ void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t c
   flush();
 }
 
-void ExecuteModel(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result, InputKind kind) {
+const ml::LoadedModel& ModelOf(duckdb::ExpressionState& state) {
   const auto& expression = state.expr.Cast<duckdb::BoundFunctionExpression>();
-  const auto& model = *expression.function.function_info->Cast<ModelFunctionInfo>().model;
-  const idx_t count = args.size();
-  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
-  if (kind == InputKind::kFloats) {
-    RunTensorModel(model, args.data[0], count, result);
-  } else {
-    RunImageModel(model, kind, args.data[0], count, result);
-  }
+  return *expression.function.function_info->Cast<ModelFunctionInfo>().model;
 }
 
-void ExecuteOnImages(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  ExecuteModel(args, state, result, InputKind::kImage);
+template <ImageArgumentKind kKind>
+void ExecuteOnImageArgument(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  RunImageModel(ModelOf(state), kKind, args.data[0], args.size(), result);
 }
-void ExecuteOnPaths(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  ExecuteModel(args, state, result, InputKind::kPath);
-}
-void ExecuteOnBlobs(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  ExecuteModel(args, state, result, InputKind::kBlob);
-}
+
 void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  ExecuteModel(args, state, result, InputKind::kFloats);
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  RunTensorModel(ModelOf(state), args.data[0], args.size(), result);
 }
 
 }  // namespace
@@ -305,9 +261,9 @@ duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedMode
   if (model->spec().task == ml::ModelTask::kTensor) {
     add(duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT), ExecuteOnFloats);
   } else {
-    add(ImageType(), ExecuteOnImages);
-    add(duckdb::LogicalType::VARCHAR, ExecuteOnPaths);
-    add(duckdb::LogicalType::BLOB, ExecuteOnBlobs);
+    add(ImageType(), ExecuteOnImageArgument<ImageArgumentKind::kImage>);
+    add(duckdb::LogicalType::VARCHAR, ExecuteOnImageArgument<ImageArgumentKind::kPath>);
+    add(duckdb::LogicalType::BLOB, ExecuteOnImageArgument<ImageArgumentKind::kBlob>);
   }
   return set;
 }

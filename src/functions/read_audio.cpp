@@ -9,11 +9,6 @@
 
 namespace quarry {
 
-namespace {
-
-enum AudioColumn : size_t { kAudio = 0, kDuration = 1 };
-enum AudioField : duckdb::idx_t { kOrigin = 0, kSampleRate, kChannels, kFrames, kData };
-
 duckdb::LogicalType AudioType() {
   duckdb::child_list_t<duckdb::LogicalType> fields = {
       {"origin", duckdb::LogicalType::VARCHAR},   {"sample_rate", duckdb::LogicalType::INTEGER},
@@ -23,21 +18,25 @@ duckdb::LogicalType AudioType() {
   return duckdb::LogicalType::STRUCT(std::move(fields));
 }
 
+namespace {
+
+enum AudioColumn : size_t { kAudio = 0, kDuration = 1 };
+
 void WriteAudio(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, const media::Audio* audio) {
   auto& children = duckdb::StructVector::GetEntries(vector);
   duckdb::FlatVector::SetNull(vector, row, false);
-  duckdb::FlatVector::GetData<duckdb::string_t>(*children[kOrigin])[row] =
-      duckdb::StringVector::AddString(*children[kOrigin], origin);
-  duckdb::FlatVector::SetNull(*children[kOrigin], row, false);
+  duckdb::FlatVector::GetData<duckdb::string_t>(*children[kAudioOrigin])[row] =
+      duckdb::StringVector::AddString(*children[kAudioOrigin], origin);
+  duckdb::FlatVector::SetNull(*children[kAudioOrigin], row, false);
   // An unreadable file: sizes -1 and empty data, as the image struct's invalid form.
-  duckdb::FlatVector::GetData<int32_t>(*children[kSampleRate])[row] = audio ? audio->sample_rate : -1;
-  duckdb::FlatVector::GetData<int32_t>(*children[kChannels])[row] = audio ? audio->channels : -1;
-  duckdb::FlatVector::GetData<int64_t>(*children[kFrames])[row] = audio ? audio->frames : -1;
+  duckdb::FlatVector::GetData<int32_t>(*children[kAudioSampleRate])[row] = audio ? audio->sample_rate : -1;
+  duckdb::FlatVector::GetData<int32_t>(*children[kAudioChannels])[row] = audio ? audio->channels : -1;
+  duckdb::FlatVector::GetData<int64_t>(*children[kAudioFrames])[row] = audio ? audio->frames : -1;
   const char* data = audio ? reinterpret_cast<const char*>(audio->samples.data()) : "";
   const size_t size = audio ? audio->samples.size() * sizeof(float) : 0;
-  duckdb::FlatVector::GetData<duckdb::string_t>(*children[kData])[row] =
-      duckdb::StringVector::AddStringOrBlob(*children[kData], data, size);
-  for (auto field : {kSampleRate, kChannels, kFrames, kData}) {
+  duckdb::FlatVector::GetData<duckdb::string_t>(*children[kAudioData])[row] =
+      duckdb::StringVector::AddStringOrBlob(*children[kAudioData], data, size);
+  for (auto field : {kAudioSampleRate, kAudioChannels, kAudioFrames, kAudioData}) {
     duckdb::FlatVector::SetNull(*children[field], row, false);
   }
 }

@@ -10,6 +10,10 @@
 
 namespace quarry::ml {
 
+// `labels = 'imagenet'`: the 1,000 ImageNet class names scripts/setup extracts from
+// @tensorflow-models/mobilenet (class = the index 0..999, description = the names, e.g. "tench, Tinca tinca").
+inline constexpr const char* kImagenetLabels = "imagenet";
+
 struct Label {
   std::string class_name;
   std::string description;

@@ -3,17 +3,20 @@
 
 #include <filesystem>
 
+#include "ml/builtin_models.hpp"
+#include "ml/onnx/onnx_model.hpp"
 #include "ml/torchscript/torchscript_runtime.hpp"
 
 namespace quarry::ml {
 
 namespace {
 
-std::string Extension(const std::string& path) {
-  std::string extension = std::filesystem::path(path).extension().string();
-  for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return extension;
+std::string Lowered(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
+
+std::string Extension(const std::string& path) { return Lowered(std::filesystem::path(path).extension().string()); }
 
 // One output row of `output` (the row-th of its first dimension).
 std::vector<float> Row(const Tensor& output, int64_t row) {
@@ -28,18 +31,21 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
   if (!std::filesystem::is_regular_file(spec.path, error)) {
     return Error{"model file not found: '" + spec.path + "'"};
   }
-  const std::string extension = Extension(spec.path);
-  if (extension == ".onnx") {
-    return Error{"ONNX models are not supported yet (quarry's ONNX executor is a later issue): '" + spec.path + "'"};
-  }
   auto model = std::make_shared<LoadedModel>();
   model->spec_ = spec;
-  auto runtime = LoadTorchScriptModel(spec.path);
+  // ONNX by extension; everything else is tried as TorchScript (torch.jit.save writes any name).
+  auto runtime = Extension(spec.path) == ".onnx" ? onnx::LoadOnnxRuntime(spec.path) : LoadTorchScriptModel(spec.path);
   if (!runtime.ok()) return Error{runtime.error()};
   model->runtime_ = runtime.value();
 
   if (!spec.labels_path.empty()) {
-    auto labels = ReadLabels(spec.labels_path);
+    std::string labels_path = spec.labels_path;
+    if (Lowered(labels_path) == kImagenetLabels) {
+      auto builtin = BuiltinModelPath("imagenet/labels.txt");
+      if (!builtin.ok()) return Error{builtin.error()};
+      labels_path = builtin.value();
+    }
+    auto labels = ReadLabels(labels_path);
     if (!labels.ok()) return Error{labels.error()};
     model->labels_ = std::move(labels).value();
   }

@@ -173,6 +173,10 @@ const OperatorRegistry& Operators() {
     RegisterResizeOperators(built);
     RegisterRecurrentOperators(built);
     RegisterControlFlowOperators(built);
+    RegisterLossOperators(built);
+    RegisterQuantizationOperators(built);
+    RegisterSignalOperators(built);
+    RegisterVisionOperators(built);
     return built;
   }();
   return registry;

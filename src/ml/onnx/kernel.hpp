@@ -139,6 +139,10 @@ void RegisterMatrixOperators(OperatorRegistry& registry);
 void RegisterResizeOperators(OperatorRegistry& registry);
 void RegisterRecurrentOperators(OperatorRegistry& registry);
 void RegisterControlFlowOperators(OperatorRegistry& registry);
+void RegisterLossOperators(OperatorRegistry& registry);
+void RegisterQuantizationOperators(OperatorRegistry& registry);
+void RegisterSignalOperators(OperatorRegistry& registry);
+void RegisterVisionOperators(OperatorRegistry& registry);
 
 // Helpers shared by kernels (kernel.cpp).
 // An int64 tensor (e.g. a shape or axes input) as a vector.

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "ml/onnx/allocation_limit.hpp"
 #include "ml/onnx/graph_plan.hpp"
 #include "ml/onnx/tensor_proto.hpp"
 
@@ -129,6 +130,7 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::Load(const std::string& path
 Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_view bytes, const std::string& base_folder,
                                                                   const std::string& label) {
   const std::string prefix = "cannot load ONNX model '" + label + "': ";
+  EnsureAllocationLimit();
   std::shared_ptr<OnnxModel> model(new OnnxModel());
   model->proto_ = std::make_unique<Proto>();
   ::onnx::ModelProto& proto = model->proto_->model;
@@ -141,16 +143,6 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_vi
     CollectOperatorTypes(proto.graph(), types);
     model->operator_types_.assign(types.begin(), types.end());
     LoadGraphExternalData(*proto.mutable_graph(), base_folder);
-    // The checker refuses IR versions newer than libonnx 1.12 knows (8); the executor does not care.
-    const int64_t ir_version = proto.ir_version();
-    if (ir_version > ::onnx::IR_VERSION) proto.set_ir_version(::onnx::IR_VERSION);
-    try {
-      ::onnx::checker::check_model(proto);
-    } catch (const std::exception& check_error) {
-      return Error{prefix + "the model is not valid ONNX: " + check_error.what()};
-    }
-    proto.set_ir_version(ir_version);
-
     std::map<std::string, int> opsets;
     for (const auto& import : proto.opset_import()) {
       const std::string domain = import.domain() == "ai.onnx" ? "" : import.domain();
@@ -162,10 +154,21 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_vi
       (void)function;
       return Error{prefix + "model-local functions are not supported"};
     }
+    // Planning first: its errors (a cycle, a value never defined, an operator without a kernel) name
+    // the problem more plainly than the checker's.
     {
       c10::InferenceMode inference_mode;
       model->plan_ = GraphPlan::Build(proto.graph(), opsets, {});
     }
+    // The checker refuses IR versions newer than libonnx 1.12 knows (8); the executor does not care.
+    const int64_t ir_version = proto.ir_version();
+    if (ir_version > ::onnx::IR_VERSION) proto.set_ir_version(::onnx::IR_VERSION);
+    try {
+      ::onnx::checker::check_model(proto);
+    } catch (const std::exception& check_error) {
+      return Error{prefix + "the model is not valid ONNX: " + check_error.what()};
+    }
+    proto.set_ir_version(ir_version);
     const auto& plan = *model->plan_;
     for (const auto& input : proto.graph().input()) {
       for (const auto& name : plan.input_names()) {

@@ -1,8 +1,201 @@
-// ONNX operators: convolution family (see ml/onnx/kernel.hpp for the kernel interface).
+// ONNX operators: convolution family — Conv, ConvTranspose and the quantized ConvInteger and QLinearConv —
+// on ATen (see ml/onnx/kernel.hpp for the kernel interface). Symmetric padding goes straight to ATen; only
+// asymmetric padding copies the input (Conv) or crops the output (ConvTranspose).
+//
+// float32 1-D and 2-D convolutions call oneDNN (at::mkldnn_convolution) directly on channels-last (NHWC)
+// activations, as PyTorch's frozen and optimized TorchScript does in effect: at::convolution's own choice
+// runs 1x1 kernels through im2col and the system BLAS when single-threaded (Debian's is the reference
+// BLAS: ten times slower), and NCHW activations cost oneDNN two reorders per convolution. So Conv's
+// output has channels-last strides (still an ordinary N, C, H, W tensor to every ATen op), and the next
+// Conv takes it without a copy.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/ops/conv_util.hpp"
 
 namespace quarry::ml::onnx {
 
-void RegisterConvolutionOperators(OperatorRegistry& registry) { (void)registry; }
+namespace {
+
+// Checks the data and weight ranks and the grouping of a (transposed) convolution; returns `group`.
+int64_t CheckConvolutionShapes(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, bool transposed) {
+  if (x.dim() < 3) throw OnnxError("the input must have a batch, a channel and at least one spatial axis");
+  if (w.dim() != x.dim()) throw OnnxError("the weight's rank does not match the input's");
+  const int64_t group = node.attribute_int("group", 1);
+  if (group < 1) throw OnnxError("group must be positive");
+  const int64_t input_channels = transposed ? w.size(0) : w.size(1) * group;
+  if (x.size(1) != input_channels || w.size(0) % group != 0) {
+    throw OnnxError("the input has " + std::to_string(x.size(1)) + " channels, the weight and group expect " +
+                    std::to_string(input_channels));
+  }
+  return group;
+}
+
+// The window of a convolution with weight `w`, its kernel_shape checked against the weight's.
+WindowGeometry ReadConvolutionWindow(const NodeContext& node, const at::Tensor& w) {
+  const std::vector<int64_t> kernel = w.sizes().slice(2).vec();
+  WindowGeometry window = ReadWindowAttributes(node, kernel.size(), kernel);
+  if (window.kernel != kernel) throw OnnxError("kernel_shape does not match the weight's shape");
+  return window;
+}
+
+// Whether oneDNN takes the convolution directly: float32 data and weights with one or two spatial axes
+// and no empty tensor (3-D convolutions stay with at::convolution, which picks oneDNN for them too).
+bool UseOneDnn(const at::Tensor& x, const at::Tensor& w) {
+  return at::hasMKLDNN() && at::globalContext().userEnabledMkldnn() && x.scalar_type() == at::kFloat &&
+         w.scalar_type() == at::kFloat && (x.dim() == 3 || x.dim() == 4) && x.numel() > 0 && w.numel() > 0;
+}
+
+// A convolution with symmetric `padding` (ATen's argument order aside, as at::convolution).
+at::Tensor ConvolveSymmetric(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                             const std::vector<int64_t>& strides, const std::vector<int64_t>& padding,
+                             const std::vector<int64_t>& dilations, int64_t group) {
+  if (!UseOneDnn(x, w)) {
+    return at::convolution(x, w, bias, strides, padding, dilations, false, std::vector<int64_t>(strides.size(), 0),
+                           group);
+  }
+  if (x.dim() == 3) {  // 1-D: as 2-D with a unit height
+    return at::mkldnn_convolution(x.unsqueeze(2).contiguous(at::MemoryFormat::ChannelsLast), w.unsqueeze(2), bias,
+                                  {0, padding[0]}, {1, strides[0]}, {1, dilations[0]}, group)
+        .squeeze(2);
+  }
+  return at::mkldnn_convolution(x.contiguous(at::MemoryFormat::ChannelsLast), w, bias, padding, strides, dilations,
+                                group);
+}
+
+// ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype.
+at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+  const int64_t group = CheckConvolutionShapes(node, x, w, false);
+  WindowGeometry window = ReadConvolutionWindow(node, w);
+  ApplyAutoPad(node, x.sizes().slice(2), window);
+  if (window.symmetric()) {
+    return ConvolveSymmetric(x, w, bias, window.strides, window.pads_begin, window.dilations, group);
+  }
+  // ATen pads symmetrically: pad the part one side has beyond the other explicitly.
+  const size_t spatial_rank = window.kernel.size();
+  std::vector<int64_t> padding(spatial_rank), extra_begin(spatial_rank), extra_end(spatial_rank);
+  for (size_t axis = 0; axis < spatial_rank; axis++) {
+    padding[axis] = std::min(window.pads_begin[axis], window.pads_end[axis]);
+    extra_begin[axis] = window.pads_begin[axis] - padding[axis];
+    extra_end[axis] = window.pads_end[axis] - padding[axis];
+  }
+  const at::Tensor padded = at::constant_pad_nd(x, ConstantPadList(extra_begin, extra_end), 0);
+  return ConvolveSymmetric(padded, w, bias, window.strides, padding, window.dilations, group);
+}
+
+std::vector<at::Tensor> Conv(NodeContext& node) {
+  const at::Tensor& x = node.input(0);
+  const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
+  at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias);
+  return {y.to(x.scalar_type())};
+}
+
+// The begin and end crop of each spatial axis of a transposed convolution's full output (negative: zeros
+// added), from output_shape, auto_pad or pads.
+void ResolveTransposedPads(const NodeContext& node, at::IntArrayRef input_spatial,
+                           const std::vector<int64_t>& output_padding, WindowGeometry& window) {
+  const size_t rank = window.kernel.size();
+  std::vector<int64_t> output_shape = node.attribute_ints("output_shape");
+  const std::string auto_pad = node.attribute_string("auto_pad", "NOTSET");
+  if (output_shape.empty()) {
+    if (auto_pad == "NOTSET" || auto_pad.empty()) return;
+    if (auto_pad == "VALID") {
+      window.pads_begin.assign(rank, 0);
+      window.pads_end.assign(rank, 0);
+      return;
+    }
+    if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") throw OnnxError("unknown auto_pad '" + auto_pad + "'");
+    for (size_t axis = 0; axis < rank; axis++) output_shape.push_back(input_spatial[axis] * window.strides[axis]);
+  }
+  if (output_shape.size() == rank + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
+  if (output_shape.size() != rank) throw OnnxError("output_shape does not match the input's rank");
+  for (size_t axis = 0; axis < rank; axis++) {
+    const int64_t full = window.strides[axis] * (input_spatial[axis] - 1) + output_padding[axis] + window.extent(axis);
+    const int64_t total = full - output_shape[axis];
+    // An output larger than the full one is zero-extended at the end, as output_padding would.
+    window.pads_begin[axis] = total < 0 ? 0 : auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    window.pads_end[axis] = total - window.pads_begin[axis];
+  }
+}
+
+// ONNX ConvTranspose of x (N, C, D1...) with w (C, M/group, k1...) and an optional bias (M).
+at::Tensor ConvolveTransposed(const NodeContext& node, const at::Tensor& x, const at::Tensor& w,
+                              const at::Tensor& bias) {
+  const int64_t group = CheckConvolutionShapes(node, x, w, true);
+  WindowGeometry window = ReadConvolutionWindow(node, w);
+  const size_t rank = window.kernel.size();
+  const std::vector<int64_t> output_padding = node.attribute_ints("output_padding", std::vector<int64_t>(rank, 0));
+  if (output_padding.size() != rank) throw OnnxError("output_padding does not match the input's rank");
+  const at::IntArrayRef input_spatial = x.sizes().slice(2);
+  ResolveTransposedPads(node, input_spatial, output_padding, window);
+
+  // ATen computes the window [p, full - p + q) of the full output for padding p and output padding
+  // 0 <= q < max(stride, dilation): ONNX's [begin, full + output_padding - end) when that fits, else
+  // the full output cropped (or zero-extended) afterwards.
+  std::vector<int64_t> output_shape = {x.size(0), w.size(1) * group};
+  std::vector<int64_t> direct_padding(rank), direct_output_padding(rank), full(rank);
+  bool direct = true;
+  for (size_t axis = 0; axis < rank; axis++) {
+    full[axis] = window.strides[axis] * (input_spatial[axis] - 1) + window.extent(axis);
+    output_shape.push_back(full[axis] + output_padding[axis] - window.pads_begin[axis] - window.pads_end[axis]);
+    direct_padding[axis] = window.pads_begin[axis];
+    direct_output_padding[axis] = output_padding[axis] + window.pads_begin[axis] - window.pads_end[axis];
+    direct = direct && direct_padding[axis] >= 0 && direct_output_padding[axis] >= 0 &&
+             direct_output_padding[axis] < std::max(window.strides[axis], window.dilations[axis]);
+  }
+  CheckAllocation(output_shape, "ConvTranspose output");
+  if (direct) {
+    return at::convolution(x, w, bias, window.strides, direct_padding, window.dilations, true, direct_output_padding,
+                           group);
+  }
+  std::vector<int64_t> padding(rank), crop_begin(rank), crop_end(rank);
+  for (size_t axis = 0; axis < rank; axis++) {
+    const int64_t end = output_shape[axis + 2] + window.pads_begin[axis];  // exclusive, in full-output positions
+    padding[axis] = std::max<int64_t>(0, std::min(window.pads_begin[axis], full[axis] - end));
+    crop_begin[axis] = padding[axis] - window.pads_begin[axis];
+    crop_end[axis] = end - (full[axis] - padding[axis]);
+  }
+  at::Tensor y = at::convolution(x, w, at::Tensor(), window.strides, padding, window.dilations, true,
+                                 std::vector<int64_t>(rank, 0), group);
+  y = at::constant_pad_nd(y, ConstantPadList(crop_begin, crop_end), 0);
+  if (!bias.defined()) return y;
+  return y + BroadcastAlongAxis(bias, y.dim(), 1);
+}
+
+std::vector<at::Tensor> ConvTranspose(NodeContext& node) {
+  const at::Tensor& x = node.input(0);
+  const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
+  at::Tensor y = ConvolveTransposed(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias);
+  return {y.to(x.scalar_type())};
+}
+
+// ConvInteger: x (u)int8 and w (u)int8 less their zero points (w's per output channel), int32 result.
+std::vector<at::Tensor> ConvInteger(NodeContext& node) {
+  const at::Tensor x = SubtractZeroPoint(node.input(0), OptionalInput(node, 2), 1);
+  const at::Tensor w = SubtractZeroPoint(node.input(1), OptionalInput(node, 3), 0);
+  return {Convolve(node, x, w, at::Tensor())};
+}
+
+// QLinearConv: inputs x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B (int32).
+std::vector<at::Tensor> QLinearConv(NodeContext& node) {
+  const at::Tensor x = SubtractZeroPoint(node.input(0), node.input(2), 1);
+  const at::Tensor w = SubtractZeroPoint(node.input(3), node.input(5), 0);
+  at::Tensor accumulator = Convolve(node, x, w, OptionalInput(node, 8));
+  const at::Tensor scale = node.input(1).to(at::kFloat).reshape({}) *
+                           BroadcastAlongAxis(node.input(4).to(at::kFloat), accumulator.dim(), 1) /
+                           node.input(6).to(at::kFloat).reshape({});
+  return {Requantize(accumulator, scale, node.input(7))};
+}
+
+}  // namespace
+
+void RegisterConvolutionOperators(OperatorRegistry& registry) {
+  registry.Add("Conv", 1, kMaxOpset, Conv);
+  registry.Add("ConvTranspose", 1, kMaxOpset, ConvTranspose);
+  registry.Add("ConvInteger", 10, kMaxOpset, ConvInteger);
+  registry.Add("QLinearConv", 10, kMaxOpset, QLinearConv);
+}
 
 }  // namespace quarry::ml::onnx

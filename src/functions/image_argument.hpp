@@ -1,0 +1,35 @@
+// ImageArgument — the pixels of one row of a function argument that stands for an image: an image
+// struct (from read_images; its BLOB is viewed, not copied), a VARCHAR path (the file is read and
+// decoded, as the seed's Python UDF did) or a BLOB of encoded bytes. Shared by the model functions and
+// the built-in OCR. Reading only touches the input vector, so several threads may read one argument.
+#pragma once
+
+#include <optional>
+
+#include "common/result.hpp"
+#include "duckdb.hpp"
+#include "functions/image_type.hpp"
+#include "media/image.hpp"
+#include "media/image_decoder.hpp"
+
+namespace quarry {
+
+enum class ImageArgumentKind { kImage, kPath, kBlob };
+
+class ImageArgument {
+ public:
+  // `decode` applies to paths and bytes (e.g. min_width/min_height for DCT-scaled JPEG decoding).
+  ImageArgument(ImageArgumentKind kind, duckdb::Vector& input, duckdb::idx_t count, media::DecodeOptions decode = {});
+
+  // The row's pixels: a view of the struct's BLOB, or an image decoded into `decoded` from a file or
+  // from bytes. Errors: "NULL", an invalid image struct, a file that cannot be read or decoded.
+  Result<media::ImageView> Row(duckdb::idx_t row, std::optional<media::Image>& decoded) const;
+
+ private:
+  ImageArgumentKind kind_;
+  media::DecodeOptions decode_;
+  std::optional<ImageStructReader> images_;
+  duckdb::UnifiedVectorFormat strings_;
+};
+
+}  // namespace quarry
