@@ -43,3 +43,47 @@ GROUP BY ALL ORDER BY predicted;
 -- The seed article's query, by path: the function reads and decodes each file itself.
 SELECT parse_filename(file) AS fpath, kind_of(file) AS predicted_labels
 FROM glob('examples/.data/documents/*.png') ORDER BY fpath LIMIT 3;
+
+-- The same model exported to ONNX, run by quarry's own ONNX executor (ATen kernels): the same answers.
+CREATE MODEL kind_of_onnx FROM 'examples/.data/models/photo_or_document.onnx'
+  WITH (task = 'image_classification', labels = 'examples/.data/models/labels.txt',
+        input_size = 64, resize = 'stretch', top_k = 1);
+
+SELECT count(*) AS pictures, count(*) FILTER (WHERE kind_of(image)[1].class = kind_of_onnx(image)[1].class) AS same_answer
+FROM read_images(['examples/.data/photos', 'examples/.data/documents'], recursive := true, drop_invalid := true);
+
+-- Built-in OCR (PP-OCRv4), routed by the model: only what it calls a document is read.
+CREATE TABLE pages AS
+SELECT parse_filename(path) AS file, ocr_text(image) AS text
+FROM read_images(['examples/.data/photos', 'examples/.data/documents'], recursive := true)
+WHERE kind_of(image)[1].description = 'document';
+
+SELECT file, replace(text, chr(10), ' | ') AS text FROM pages ORDER BY file LIMIT 4;
+
+-- Receipts read back out of the pictures: their totals, and the sum.
+SELECT file, regexp_extract(text, 'RECEIPT (\d+)', 1) AS receipt,
+       regexp_extract(text, 'TOTAL ([0-9.]+)', 1)::DECIMAL(8, 2) AS total
+FROM pages WHERE text LIKE 'RECEIPT%' ORDER BY file;
+
+SELECT count(*) AS receipts, sum(regexp_extract(text, 'TOTAL ([0-9.]+)', 1)::DECIMAL(8, 2)) AS all_totals
+FROM pages WHERE text LIKE 'RECEIPT%';
+
+-- Built-in voice activity detection (Silero VAD): where people speak in each recording.
+CREATE TABLE speech AS
+SELECT parse_filename(path) AS recording, speech_segments(audio) AS segments, error
+FROM read_audio('examples/.data/audio');
+
+SELECT recording, len(segments) AS segments, round(segments[1].start, 2) AS starts_at,
+       round(list_sum(list_transform(segments, s -> s.end - s.start)), 2) AS speech_seconds, error
+FROM speech ORDER BY recording;
+
+-- A join across media: the pages that mention what a recording is named after.
+SELECT s.recording, count(p.file) AS pages_mentioning_it
+FROM speech s LEFT JOIN pages p ON contains(lower(p.text), split_part(s.recording, '.', 1))
+WHERE s.error IS NULL
+GROUP BY s.recording ORDER BY s.recording;
+
+-- The results to Parquet, and back.
+COPY (SELECT p.*, regexp_extract(p.text, 'TOTAL ([0-9.]+)', 1) AS total FROM pages p) TO 'examples/.data/pages.parquet';
+SELECT count(*) AS pages, count(NULLIF(total, '')) AS with_total, sum(length(text)) AS characters
+FROM 'examples/.data/pages.parquet';

@@ -5,12 +5,15 @@
 #   photos/kind=broken/  what real folders also hold: a truncated JPEG, an empty file, a text file
 #   audio/               sentences spoken by espeak-ng, with silence around them (sox), and a broken WAV
 #   notes/               text files, one of them not UTF-8
-#   documents/, models/  rendered pages, and a small CNN trained on them and the photos to tell a
-#                        photograph from a document (examples/make_demo_model.py, a few seconds)
+#   documents/, models/  rendered pages (reports and receipts), and a small CNN trained on them and the
+#                        photos to tell a photograph from a document, as TorchScript and ONNX
+#                        (examples/make_demo_model.py, a few seconds)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data="$root/examples/.data"
-[ -f "$data/.complete" ] && exit 0
+# Remade when this script or the model script changes.
+stamp=$(cat "$root/examples/make_demo_corpus.sh" "$root/examples/make_demo_model.py" | sha256sum | cut -d' ' -f1)
+[ -f "$data/.complete" ] && [ "$(cat "$data/.complete")" = "$stamp" ] && exit 0
 rm -rf "$data"
 mkdir -p "$data/debs" "$data/photos/kind=photo" "$data/photos/kind=broken" "$data/audio" "$data/notes"
 (cd "$data/debs" && apt-get download darknet libdlib19.1 >/dev/null 2>&1)
@@ -30,9 +33,10 @@ say() {
 }
 say greeting.wav "Hello, this is quarry reading audio files as a table."
 say invoice.wav "Invoice number forty two is due on Friday."
+say receipt.wav "Please keep the receipt. The total is thirty one dollars."
 head -c 30 "$data/audio/greeting.wav" >"$data/audio/broken.wav"
 
 printf 'Photos from the Debian packages darknet and dlib.\n' >"$data/notes/about.txt"
 printf 'caf\xe9 au lait (Latin-1, not UTF-8)\n' >"$data/notes/latin1.txt"
 /usr/bin/python3 "$root/examples/make_demo_model.py" "$data" >/dev/null
-touch "$data/.complete"
+echo "$stamp" >"$data/.complete"

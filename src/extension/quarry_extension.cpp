@@ -9,9 +9,11 @@
 #include "functions/image_transform_functions.hpp"
 #include "functions/model_catalog.hpp"
 #include "functions/model_statements.hpp"
+#include "functions/ocr_functions.hpp"
 #include "functions/read_audio.hpp"
 #include "functions/read_images.hpp"
 #include "functions/read_text.hpp"
+#include "functions/speech_functions.hpp"
 #include "functions/version_function.hpp"
 
 namespace quarry {
@@ -27,6 +29,8 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterImageCodecFunctions(loader);
   RegisterBlobLengthFunction(loader);
   RegisterModelCatalogFunctions(loader);
+  RegisterOcrFunctions(loader);
+  RegisterSpeechFunctions(loader);
   RegisterModelStatements(database);
   // Last: the models saved in this database come back with their functions.
   RestoreModels(database);

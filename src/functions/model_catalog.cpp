@@ -218,9 +218,12 @@ duckdb::unique_ptr<duckdb::FunctionData> ModelsBind(duckdb::ClientContext&, duck
                                                     duckdb::vector<duckdb::LogicalType>& types,
                                                     duckdb::vector<std::string>& names) {
   names = {"name", "path", "task", "options", "status", "runtime"};
-  types = {duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR,
+  types = {duckdb::LogicalType::VARCHAR,
+           duckdb::LogicalType::VARCHAR,
+           duckdb::LogicalType::VARCHAR,
            duckdb::LogicalType::MAP(duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR),
-           duckdb::LogicalType::VARCHAR, duckdb::LogicalType::VARCHAR};
+           duckdb::LogicalType::VARCHAR,
+           duckdb::LogicalType::VARCHAR};
   return duckdb::make_uniq<duckdb::TableFunctionData>();
 }
 

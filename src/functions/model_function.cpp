@@ -23,7 +23,6 @@ struct ModelFunctionInfo : public duckdb::ScalarFunctionInfo {
   std::shared_ptr<const ml::LoadedModel> model;
 };
 
-
 duckdb::LogicalType PredictionType() {
   return duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"class", duckdb::LogicalType::VARCHAR},
                                                                 {"description", duckdb::LogicalType::VARCHAR},

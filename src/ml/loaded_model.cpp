@@ -5,6 +5,7 @@
 
 #include "ml/builtin_models.hpp"
 #include "ml/onnx/onnx_model.hpp"
+#include "ml/torch_warnings.hpp"
 #include "ml/torchscript/torchscript_runtime.hpp"
 
 namespace quarry::ml {
@@ -16,7 +17,9 @@ std::string Lowered(std::string text) {
   return text;
 }
 
-std::string Extension(const std::string& path) { return Lowered(std::filesystem::path(path).extension().string()); }
+std::string Extension(const std::string& path) {
+  return Lowered(std::filesystem::path(path).extension().string());
+}
 
 // One output row of `output` (the row-th of its first dimension).
 std::vector<float> Row(const Tensor& output, int64_t row) {
@@ -31,6 +34,7 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
   if (!std::filesystem::is_regular_file(spec.path, error)) {
     return Error{"model file not found: '" + spec.path + "'"};
   }
+  SilenceTorchWarnings();
   auto model = std::make_shared<LoadedModel>();
   model->spec_ = spec;
   // ONNX by extension; everything else is tried as TorchScript (torch.jit.save writes any name).

@@ -31,16 +31,91 @@ using quarry::ml::onnx::OnnxModel;
 namespace {
 
 // The operators the ONNX issue requires (the common CNNs, transformers, OCR and speech models).
-const std::set<std::string> kRequiredOperators = {
-    "Conv", "ConvTranspose", "BatchNormalization", "InstanceNormalization", "LayerNormalization", "Gemm", "MatMul",
-    "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Relu", "LeakyRelu", "PRelu",
-    "Clip", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "MaxPool", "AveragePool", "GlobalAveragePool",
-    "GlobalMaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather",
-    "GatherElements", "Shape", "Size", "Expand", "Tile", "Pad", "Resize", "Upsample", "ReduceMean", "ReduceSum",
-    "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ArgMax", "Cast", "Constant", "ConstantOfShape", "Range",
-    "Where", "Equal", "Greater", "Less", "Not", "And", "Or", "Min", "Max", "Neg", "Abs", "Reciprocal", "Floor", "Ceil",
-    "Round", "Identity", "Dropout", "TopK", "NonZero", "CumSum", "Einsum", "LSTM", "GRU", "If", "Loop",
-    "DepthToSpace", "SpaceToDepth"};
+const std::set<std::string> kRequiredOperators = {"Conv",
+                                                  "ConvTranspose",
+                                                  "BatchNormalization",
+                                                  "InstanceNormalization",
+                                                  "LayerNormalization",
+                                                  "Gemm",
+                                                  "MatMul",
+                                                  "Add",
+                                                  "Sub",
+                                                  "Mul",
+                                                  "Div",
+                                                  "Pow",
+                                                  "Sqrt",
+                                                  "Exp",
+                                                  "Log",
+                                                  "Erf",
+                                                  "Tanh",
+                                                  "Sigmoid",
+                                                  "Relu",
+                                                  "LeakyRelu",
+                                                  "PRelu",
+                                                  "Clip",
+                                                  "HardSigmoid",
+                                                  "HardSwish",
+                                                  "Softmax",
+                                                  "LogSoftmax",
+                                                  "MaxPool",
+                                                  "AveragePool",
+                                                  "GlobalAveragePool",
+                                                  "GlobalMaxPool",
+                                                  "Flatten",
+                                                  "Reshape",
+                                                  "Transpose",
+                                                  "Squeeze",
+                                                  "Unsqueeze",
+                                                  "Concat",
+                                                  "Split",
+                                                  "Slice",
+                                                  "Gather",
+                                                  "GatherElements",
+                                                  "Shape",
+                                                  "Size",
+                                                  "Expand",
+                                                  "Tile",
+                                                  "Pad",
+                                                  "Resize",
+                                                  "Upsample",
+                                                  "ReduceMean",
+                                                  "ReduceSum",
+                                                  "ReduceMax",
+                                                  "ReduceMin",
+                                                  "ReduceProd",
+                                                  "ReduceL2",
+                                                  "ArgMax",
+                                                  "Cast",
+                                                  "Constant",
+                                                  "ConstantOfShape",
+                                                  "Range",
+                                                  "Where",
+                                                  "Equal",
+                                                  "Greater",
+                                                  "Less",
+                                                  "Not",
+                                                  "And",
+                                                  "Or",
+                                                  "Min",
+                                                  "Max",
+                                                  "Neg",
+                                                  "Abs",
+                                                  "Reciprocal",
+                                                  "Floor",
+                                                  "Ceil",
+                                                  "Round",
+                                                  "Identity",
+                                                  "Dropout",
+                                                  "TopK",
+                                                  "NonZero",
+                                                  "CumSum",
+                                                  "Einsum",
+                                                  "LSTM",
+                                                  "GRU",
+                                                  "If",
+                                                  "Loop",
+                                                  "DepthToSpace",
+                                                  "SpaceToDepth"};
 
 struct CaseResult {
   std::string name;
@@ -84,14 +159,22 @@ float HalfToFloat(uint16_t bits) {
 
 double Element(const HostTensor& tensor, size_t i) {
   switch (tensor.type) {
-    case ElementType::kFloat: return ValueAt<float>(tensor, i);
-    case ElementType::kDouble: return ValueAt<double>(tensor, i);
-    case ElementType::kUInt8: return ValueAt<uint8_t>(tensor, i);
-    case ElementType::kInt8: return ValueAt<int8_t>(tensor, i);
-    case ElementType::kInt16: return ValueAt<int16_t>(tensor, i);
-    case ElementType::kInt32: return ValueAt<int32_t>(tensor, i);
-    case ElementType::kInt64: return ValueAt<int64_t>(tensor, i);
-    case ElementType::kBool: return ValueAt<uint8_t>(tensor, i);
+    case ElementType::kFloat:
+      return ValueAt<float>(tensor, i);
+    case ElementType::kDouble:
+      return ValueAt<double>(tensor, i);
+    case ElementType::kUInt8:
+      return ValueAt<uint8_t>(tensor, i);
+    case ElementType::kInt8:
+      return ValueAt<int8_t>(tensor, i);
+    case ElementType::kInt16:
+      return ValueAt<int16_t>(tensor, i);
+    case ElementType::kInt32:
+      return ValueAt<int32_t>(tensor, i);
+    case ElementType::kInt64:
+      return ValueAt<int64_t>(tensor, i);
+    case ElementType::kBool:
+      return ValueAt<uint8_t>(tensor, i);
     case ElementType::kFloat16: {
       uint16_t bits;
       std::memcpy(&bits, tensor.bytes.data() + i * 2, 2);
@@ -117,7 +200,8 @@ bool IsFloating(ElementType type) {
 // Empty when equal, else what differs.
 std::string Compare(const HostTensor& expected, const HostTensor& actual, const std::string& label) {
   if (expected.type != actual.type) return label + ": type " + actual.Describe() + ", expected " + expected.Describe();
-  if (expected.shape != actual.shape) return label + ": shape " + actual.Describe() + ", expected " + expected.Describe();
+  if (expected.shape != actual.shape)
+    return label + ": shape " + actual.Describe() + ", expected " + expected.Describe();
   const size_t count = static_cast<size_t>(expected.element_count());
   const bool floating = IsFloating(expected.type);
   const double rtol = expected.type == ElementType::kFloat16 || expected.type == ElementType::kBFloat16 ? 1e-2 : 1e-3;
@@ -312,11 +396,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (argument == "--data") data = next();
-    else if (argument == "--filter") filter = next();
-    else if (argument == "--known") known_path = next();
-    else if (argument == "--report") report = next();
-    else if (argument == "--verbose") verbose = true;
+    if (argument == "--data")
+      data = next();
+    else if (argument == "--filter")
+      filter = next();
+    else if (argument == "--known")
+      known_path = next();
+    else if (argument == "--report")
+      report = next();
+    else if (argument == "--verbose")
+      verbose = true;
     else {
       std::cerr << "usage: quarry_onnx_conformance [--data DIR] [--filter TEXT] [--known FILE] [--report FILE.md] "
                    "[--verbose]\n";

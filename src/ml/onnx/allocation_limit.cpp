@@ -43,8 +43,12 @@ CappedAllocator& Installed() {
 
 }  // namespace
 
-void InstallAllocationLimit(size_t max_bytes) { Installed().set_limit(max_bytes); }
+void InstallAllocationLimit(size_t max_bytes) {
+  Installed().set_limit(max_bytes);
+}
 
-void EnsureAllocationLimit() { Installed(); }
+void EnsureAllocationLimit() {
+  Installed();
+}
 
 }  // namespace quarry::ml::onnx

@@ -15,8 +15,8 @@ namespace {
 
 // Operators whose outputs differ run to run: never folded into constants.
 bool IsNondeterministic(const std::string& op_type) {
-  static const std::set<std::string> kRandom = {"RandomNormal", "RandomUniform", "RandomNormalLike",
-                                                "RandomUniformLike", "Multinomial", "Bernoulli"};
+  static const std::set<std::string> kRandom = {"RandomNormal",      "RandomUniform", "RandomNormalLike",
+                                                "RandomUniformLike", "Multinomial",   "Bernoulli"};
   return kRandom.count(op_type) > 0;
 }
 
@@ -168,8 +168,8 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     step.schema = Operators().Find(domain, node.op_type(), step.opset);
     if (step.schema == nullptr) {
       throw OnnxError("operator " + (domain.empty() ? "" : domain + ".") + node.op_type() + " at opset " +
-                      std::to_string(step.opset) + " is not supported by quarry's ONNX executor (" +
-                      NodeLabel(node) + ")");
+                      std::to_string(step.opset) + " is not supported by quarry's ONNX executor (" + NodeLabel(node) +
+                      ")");
     }
     for (const auto& input : node.input()) step.inputs.push_back(input.empty() ? -1 : plan->SlotOf(input));
     for (const auto& output : node.output()) step.outputs.push_back(output.empty() ? -1 : plan->SlotOf(output));
@@ -247,7 +247,8 @@ void GraphPlan::ComputeReleases() {
   }
   for (int slot : output_slots_) last_use[slot] = -1;
   for (size_t slot = 0; slot < last_use.size(); slot++) {
-    if (last_use[slot] >= 0 && !constants_[slot].defined()) steps_[last_use[slot]].release.push_back(static_cast<int>(slot));
+    if (last_use[slot] >= 0 && !constants_[slot].defined())
+      steps_[last_use[slot]].release.push_back(static_cast<int>(slot));
   }
 }
 
@@ -308,7 +309,8 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
   std::vector<at::Tensor> results;
   results.reserve(output_slots_.size());
   for (size_t i = 0; i < output_slots_.size(); i++) {
-    if (!values[output_slots_[i]].defined()) throw OnnxError("graph output '" + output_names_[i] + "' was not produced");
+    if (!values[output_slots_[i]].defined())
+      throw OnnxError("graph output '" + output_names_[i] + "' was not produced");
     results.push_back(values[output_slots_[i]]);
   }
   return results;

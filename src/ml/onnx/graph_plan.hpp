@@ -66,7 +66,7 @@ class GraphPlan {
   std::vector<int> output_slots_;
   std::unordered_map<std::string, int> slot_of_;
   std::vector<std::string> slot_names_;
-  std::vector<at::Tensor> constants_;                   // by slot; undefined where not constant
+  std::vector<at::Tensor> constants_;                     // by slot; undefined where not constant
   std::vector<std::pair<int, std::string>> outer_slots_;  // slots filled from enclosing graphs
   std::vector<Step> steps_;
   std::unordered_map<const ::onnx::GraphProto*, std::unique_ptr<GraphPlan>> subgraphs_;

@@ -21,14 +21,18 @@ void CheckAllocation(at::IntArrayRef shape, std::string_view what) {
   }
 }
 
-const std::string& NodeContext::op_type() const { return node_.op_type(); }
+const std::string& NodeContext::op_type() const {
+  return node_.op_type();
+}
 
 const at::Tensor& NodeContext::input(size_t i) const {
   if (!has_input(i)) throw OnnxError("missing input " + std::to_string(i));
   return inputs_[i];
 }
 
-size_t NodeContext::output_count() const { return static_cast<size_t>(node_.output_size()); }
+size_t NodeContext::output_count() const {
+  return static_cast<size_t>(node_.output_size());
+}
 
 bool NodeContext::output_wanted(size_t i) const {
   return i < output_count() && !node_.output(static_cast<int>(i)).empty();
@@ -41,7 +45,9 @@ const ::onnx::AttributeProto* NodeContext::attribute(std::string_view name) cons
   return nullptr;
 }
 
-bool NodeContext::has_attribute(std::string_view name) const { return attribute(name) != nullptr; }
+bool NodeContext::has_attribute(std::string_view name) const {
+  return attribute(name) != nullptr;
+}
 
 namespace {
 
@@ -144,17 +150,28 @@ int64_t NormalizeAxis(int64_t axis, int64_t rank) {
 
 at::ScalarType ScalarTypeFromOnnx(int32_t onnx_type) {
   switch (onnx_type) {
-    case ::onnx::TensorProto::FLOAT: return at::kFloat;
-    case ::onnx::TensorProto::DOUBLE: return at::kDouble;
-    case ::onnx::TensorProto::FLOAT16: return at::kHalf;
-    case ::onnx::TensorProto::BFLOAT16: return at::kBFloat16;
-    case ::onnx::TensorProto::INT8: return at::kChar;
-    case ::onnx::TensorProto::UINT8: return at::kByte;
-    case ::onnx::TensorProto::INT16: return at::kShort;
-    case ::onnx::TensorProto::INT32: return at::kInt;
-    case ::onnx::TensorProto::INT64: return at::kLong;
-    case ::onnx::TensorProto::BOOL: return at::kBool;
-    default: break;
+    case ::onnx::TensorProto::FLOAT:
+      return at::kFloat;
+    case ::onnx::TensorProto::DOUBLE:
+      return at::kDouble;
+    case ::onnx::TensorProto::FLOAT16:
+      return at::kHalf;
+    case ::onnx::TensorProto::BFLOAT16:
+      return at::kBFloat16;
+    case ::onnx::TensorProto::INT8:
+      return at::kChar;
+    case ::onnx::TensorProto::UINT8:
+      return at::kByte;
+    case ::onnx::TensorProto::INT16:
+      return at::kShort;
+    case ::onnx::TensorProto::INT32:
+      return at::kInt;
+    case ::onnx::TensorProto::INT64:
+      return at::kLong;
+    case ::onnx::TensorProto::BOOL:
+      return at::kBool;
+    default:
+      break;
   }
   throw OnnxError("ONNX data type " + DataTypeName(onnx_type) + " is not supported");
 }

@@ -15,6 +15,7 @@
 #include "ml/onnx/allocation_limit.hpp"
 #include "ml/onnx/graph_plan.hpp"
 #include "ml/onnx/tensor_proto.hpp"
+#include "ml/torch_warnings.hpp"
 
 namespace quarry::ml::onnx {
 
@@ -42,7 +43,8 @@ void LoadExternalData(::onnx::TensorProto& tensor, const std::string& base_folde
       if (entry.key() == "offset") offset = std::stoull(entry.value());
       if (entry.key() == "length") length = std::stoll(entry.value());
     } catch (const std::exception&) {
-      throw OnnxError("tensor '" + tensor.name() + "' has a bad external data " + entry.key() + ": '" + entry.value() + "'");
+      throw OnnxError("tensor '" + tensor.name() + "' has a bad external data " + entry.key() + ": '" + entry.value() +
+                      "'");
     }
   }
   const std::filesystem::path relative(location);
@@ -55,7 +57,8 @@ void LoadExternalData(::onnx::TensorProto& tensor, const std::string& base_folde
   const std::filesystem::path file = std::filesystem::path(base_folder) / relative;
   std::error_code error;
   const uint64_t size = std::filesystem::file_size(file, error);
-  if (error) throw OnnxError("cannot read external data file '" + file.string() + "' of tensor '" + tensor.name() + "'");
+  if (error)
+    throw OnnxError("cannot read external data file '" + file.string() + "' of tensor '" + tensor.name() + "'");
   if (length < 0) length = static_cast<int64_t>(size >= offset ? size - offset : 0);
   if (offset > size || static_cast<uint64_t>(length) > size - offset) {
     throw OnnxError("external data of tensor '" + tensor.name() + "' lies outside '" + file.string() + "'");
@@ -127,10 +130,12 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::Load(const std::string& path
   return LoadFromBytes(bytes, std::filesystem::path(path).parent_path().string(), path);
 }
 
-Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_view bytes, const std::string& base_folder,
+Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_view bytes,
+                                                                  const std::string& base_folder,
                                                                   const std::string& label) {
   const std::string prefix = "cannot load ONNX model '" + label + "': ";
   EnsureAllocationLimit();
+  SilenceTorchWarnings();
   std::shared_ptr<OnnxModel> model(new OnnxModel());
   model->proto_ = std::make_unique<Proto>();
   ::onnx::ModelProto& proto = model->proto_->model;
@@ -229,8 +234,8 @@ class OnnxRuntime final : public ModelRuntime {
     }
     try {
       c10::InferenceMode inference_mode;
-      at::Tensor batch = at::from_blob(const_cast<float*>(input.values.data()), input.shape,
-                                       at::TensorOptions().dtype(at::kFloat));
+      at::Tensor batch =
+          at::from_blob(const_cast<float*>(input.values.data()), input.shape, at::TensorOptions().dtype(at::kFloat));
       const int32_t declared = model_->inputs()[0].element_type;
       if (declared != 0 && declared != 1) batch = batch.to(ScalarTypeFromOnnx(declared));
       std::vector<at::Tensor> outputs = model_->plan().Run({batch});

@@ -35,7 +35,7 @@ class OnnxModel {
   static Result<std::shared_ptr<const OnnxModel>> Load(const std::string& path);
   // Loads a model from memory; external data files are looked up in `base_folder` (empty: none allowed).
   static Result<std::shared_ptr<const OnnxModel>> LoadFromBytes(std::string_view bytes, const std::string& base_folder,
-                                                               const std::string& label);
+                                                                const std::string& label);
   ~OnnxModel();
 
   const std::vector<OnnxValueInfo>& inputs() const { return inputs_; }

@@ -15,14 +15,18 @@ size_t ElementSize(ElementType type) {
   switch (type) {
     case ElementType::kUInt8:
     case ElementType::kInt8:
-    case ElementType::kBool: return 1;
+    case ElementType::kBool:
+      return 1;
     case ElementType::kInt16:
     case ElementType::kFloat16:
-    case ElementType::kBFloat16: return 2;
+    case ElementType::kBFloat16:
+      return 2;
     case ElementType::kFloat:
-    case ElementType::kInt32: return 4;
+    case ElementType::kInt32:
+      return 4;
     case ElementType::kInt64:
-    case ElementType::kDouble: return 8;
+    case ElementType::kDouble:
+      return 8;
   }
   return 1;
 }
@@ -122,17 +126,28 @@ namespace {
 
 int32_t OnnxTypeOf(at::ScalarType type) {
   switch (type) {
-    case at::kFloat: return ::onnx::TensorProto::FLOAT;
-    case at::kDouble: return ::onnx::TensorProto::DOUBLE;
-    case at::kHalf: return ::onnx::TensorProto::FLOAT16;
-    case at::kBFloat16: return ::onnx::TensorProto::BFLOAT16;
-    case at::kChar: return ::onnx::TensorProto::INT8;
-    case at::kByte: return ::onnx::TensorProto::UINT8;
-    case at::kShort: return ::onnx::TensorProto::INT16;
-    case at::kInt: return ::onnx::TensorProto::INT32;
-    case at::kLong: return ::onnx::TensorProto::INT64;
-    case at::kBool: return ::onnx::TensorProto::BOOL;
-    default: break;
+    case at::kFloat:
+      return ::onnx::TensorProto::FLOAT;
+    case at::kDouble:
+      return ::onnx::TensorProto::DOUBLE;
+    case at::kHalf:
+      return ::onnx::TensorProto::FLOAT16;
+    case at::kBFloat16:
+      return ::onnx::TensorProto::BFLOAT16;
+    case at::kChar:
+      return ::onnx::TensorProto::INT8;
+    case at::kByte:
+      return ::onnx::TensorProto::UINT8;
+    case at::kShort:
+      return ::onnx::TensorProto::INT16;
+    case at::kInt:
+      return ::onnx::TensorProto::INT32;
+    case at::kLong:
+      return ::onnx::TensorProto::INT64;
+    case at::kBool:
+      return ::onnx::TensorProto::BOOL;
+    default:
+      break;
   }
   throw OnnxError(std::string("ATen type ") + at::toString(type) + " has no ONNX equivalent");
 }

@@ -2,7 +2,11 @@
 #include "ml/onnx/ops/conv_util.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 namespace quarry::ml::onnx {
 
@@ -68,6 +72,66 @@ std::vector<int64_t> ConstantPadList(const std::vector<int64_t>& begin, const st
     pads.push_back(end[i]);
   }
   return pads;
+}
+
+namespace {
+
+// One cached derivation: the source it came from (weakly held: the cache keeps no weight alive, and the
+// source's address stays unique while the entry exists) and its version then.
+struct Derivation {
+  c10::weak_intrusive_ptr<c10::TensorImpl> source;
+  int64_t version;
+  at::Tensor derived;
+};
+
+struct DerivationCache {
+  std::mutex mutex;
+  std::map<std::pair<const c10::TensorImpl*, std::string>, Derivation> entries;
+  size_t size_after_sweep = 0;
+  int64_t lookups = 0;
+
+  // Drops the entries of freed sources (their derived tensors with them).
+  void Sweep() {
+    for (auto entry = entries.begin(); entry != entries.end();) {
+      entry = entry->second.source.expired() ? entries.erase(entry) : std::next(entry);
+    }
+    size_after_sweep = entries.size();
+  }
+};
+
+// Lookups between sweeps, so derived weights of an unloaded model go soon after while other models run.
+constexpr int64_t kLookupsPerSweep = 256;
+
+DerivationCache& Derivations() {
+  static DerivationCache* cache = new DerivationCache();  // never destroyed: kernels may run at exit
+  return *cache;
+}
+
+// Inference tensors (what the executor makes) have no version counter; they are never written in place.
+int64_t VersionOf(const at::Tensor& tensor) {
+  return tensor.is_inference() ? 0 : tensor._version();
+}
+
+}  // namespace
+
+at::Tensor CachedDerivation(const at::Tensor& source, const std::string& kind,
+                            const std::function<at::Tensor()>& derive) {
+  DerivationCache& cache = Derivations();
+  const auto key = std::make_pair(source.unsafeGetTensorImpl(), kind);
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    if (++cache.lookups % kLookupsPerSweep == 0) cache.Sweep();
+    const auto found = cache.entries.find(key);
+    if (found != cache.entries.end() && !found->second.source.expired() && found->second.version == VersionOf(source)) {
+      return found->second.derived;
+    }
+  }
+  at::Tensor derived = derive();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.entries.size() >= 2 * cache.size_after_sweep) cache.Sweep();
+  cache.entries.insert_or_assign(
+      key, Derivation{c10::weak_intrusive_ptr<c10::TensorImpl>(source.getIntrusivePtr()), VersionOf(source), derived});
+  return derived;
 }
 
 at::Tensor BroadcastAlongAxis(const at::Tensor& per_axis, int64_t rank, int64_t axis) {

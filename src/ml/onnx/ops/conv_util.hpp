@@ -7,6 +7,8 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
@@ -41,12 +43,23 @@ std::vector<int64_t> ConstantPadList(const std::vector<int64_t>& begin, const st
 
 // libtorch's CPU kernels (convolution, pooling, normalization, matrix products) lack float16: the dtype
 // to compute in for `type` (float for float16, else `type`).
-inline at::ScalarType CpuComputeType(at::ScalarType type) { return type == at::kHalf ? at::kFloat : type; }
+inline at::ScalarType CpuComputeType(at::ScalarType type) {
+  return type == at::kHalf ? at::kFloat : type;
+}
 
 // `tensor` converted to CpuComputeType (no copy when it already is).
 inline at::Tensor ToCpuComputeType(const at::Tensor& tensor) {
   return tensor.defined() ? tensor.to(CpuComputeType(tensor.scalar_type())) : tensor;
 }
+
+// A tensor derived from `source` (a weight in the layout a kernel wants), computed by `derive` on first
+// use and then reused while `source` lives unchanged: a model's weights are the same tensors on every
+// run, so the conversion is paid once instead of every call. `kind` names the derivation and everything
+// its result depends on besides `source`. Thread-safe. The cache holds `source` weakly; entries of freed
+// sources are dropped (with their derived tensors) by sweeps as later lookups come. A source made anew
+// every run (not a weight) just pays the derivation each time, as it would uncached.
+at::Tensor CachedDerivation(const at::Tensor& source, const std::string& kind,
+                            const std::function<at::Tensor()>& derive);
 
 // The optional input `index`, or an undefined tensor when the node does not give it.
 inline at::Tensor OptionalInput(const NodeContext& node, size_t index) {

@@ -2,12 +2,13 @@
 // on ATen (see ml/onnx/kernel.hpp for the kernel interface). Symmetric padding goes straight to ATen; only
 // asymmetric padding copies the input (Conv) or crops the output (ConvTranspose).
 //
-// float32 1-D and 2-D convolutions call oneDNN (at::mkldnn_convolution) directly on channels-last (NHWC)
-// activations, as PyTorch's frozen and optimized TorchScript does in effect: at::convolution's own choice
-// runs 1x1 kernels through im2col and the system BLAS when single-threaded (Debian's is the reference
-// BLAS: ten times slower), and NCHW activations cost oneDNN two reorders per convolution. So Conv's
-// output has channels-last strides (still an ordinary N, C, H, W tensor to every ATen op), and the next
-// Conv takes it without a copy.
+// float32 convolutions call oneDNN (at::mkldnn_convolution) directly, 1-D and 2-D ones on channels-last
+// (NHWC) activations: at::convolution's own choice runs 1x1 kernels through im2col and the system BLAS
+// when single-threaded (Debian's is the reference BLAS: ten times slower), and NCHW activations cost
+// oneDNN two reorders per convolution. So Conv's output has channels-last strides (still an ordinary
+// N, C, H, W tensor to every ATen op), and the next Conv takes it without a copy. Weights are converted
+// to the layout oneDNN takes once (CachedDerivation). ConvTranspose with small strides runs as a direct
+// convolution too (ATen's runs on the reference BLAS).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -41,14 +42,22 @@ WindowGeometry ReadConvolutionWindow(const NodeContext& node, const at::Tensor& 
   return window;
 }
 
-// Whether oneDNN takes the convolution directly: float32 data and weights with one or two spatial axes
-// and no empty tensor (3-D convolutions stay with at::convolution, which picks oneDNN for them too).
+// Whether oneDNN takes the convolution directly: float32 data and weights, no empty tensor.
 bool UseOneDnn(const at::Tensor& x, const at::Tensor& w) {
   return at::hasMKLDNN() && at::globalContext().userEnabledMkldnn() && x.scalar_type() == at::kFloat &&
-         w.scalar_type() == at::kFloat && (x.dim() == 3 || x.dim() == 4) && x.numel() > 0 && w.numel() > 0;
+         w.scalar_type() == at::kFloat && x.dim() >= 3 && x.dim() <= 5 && x.numel() > 0 && w.numel() > 0;
 }
 
-// A convolution with symmetric `padding` (ATen's argument order aside, as at::convolution).
+// A 1-D or 2-D convolution's weight as oneDNN takes it with channels-last data (1-D as 2-D with a unit
+// height), converted once: it is a constant of the model.
+at::Tensor ChannelsLastWeight(const at::Tensor& w) {
+  const at::Tensor planar = w.dim() == 3 ? w.unsqueeze(2) : w;
+  if (planar.is_contiguous(at::MemoryFormat::ChannelsLast)) return planar;
+  return CachedDerivation(w, "conv weight channels-last",
+                          [&planar] { return planar.contiguous(at::MemoryFormat::ChannelsLast); });
+}
+
+// A convolution with symmetric `padding` (as at::convolution).
 at::Tensor ConvolveSymmetric(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                              const std::vector<int64_t>& strides, const std::vector<int64_t>& padding,
                              const std::vector<int64_t>& dilations, int64_t group) {
@@ -56,13 +65,17 @@ at::Tensor ConvolveSymmetric(const at::Tensor& x, const at::Tensor& w, const at:
     return at::convolution(x, w, bias, strides, padding, dilations, false, std::vector<int64_t>(strides.size(), 0),
                            group);
   }
-  if (x.dim() == 3) {  // 1-D: as 2-D with a unit height
-    return at::mkldnn_convolution(x.unsqueeze(2).contiguous(at::MemoryFormat::ChannelsLast), w.unsqueeze(2), bias,
-                                  {0, padding[0]}, {1, strides[0]}, {1, dilations[0]}, group)
-        .squeeze(2);
+  switch (x.dim()) {
+    case 3:  // 1-D: as 2-D with a unit height
+      return at::mkldnn_convolution(x.unsqueeze(2).contiguous(at::MemoryFormat::ChannelsLast), ChannelsLastWeight(w),
+                                    bias, {0, padding[0]}, {1, strides[0]}, {1, dilations[0]}, group)
+          .squeeze(2);
+    case 4:
+      return at::mkldnn_convolution(x.contiguous(at::MemoryFormat::ChannelsLast), ChannelsLastWeight(w), bias, padding,
+                                    strides, dilations, group);
+    default:  // libtorch 1.13's oneDNN convolution has no channels-last 3-D path
+      return at::mkldnn_convolution(x, w, bias, padding, strides, dilations, group);
   }
-  return at::mkldnn_convolution(x.contiguous(at::MemoryFormat::ChannelsLast), w, bias, padding, strides, dilations,
-                                group);
 }
 
 // ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype.
@@ -120,6 +133,93 @@ void ResolveTransposedPads(const NodeContext& node, at::IntArrayRef input_spatia
   }
 }
 
+// Transposed convolutions whose strides multiply to at most this run as a direct oneDNN convolution over
+// the input spread out with zeros: stride-product times the work, still several times faster than
+// ATen's transposed convolution (im2col and the reference BLAS).
+constexpr int64_t kMaxSpreadFactor = 4;
+
+bool UseSpreading(const at::Tensor& x, const at::Tensor& w, const WindowGeometry& window) {
+  int64_t factor = 1;
+  for (int64_t stride : window.strides) factor *= stride;
+  return UseOneDnn(x, w) && x.dim() <= 4 && factor <= kMaxSpreadFactor;
+}
+
+// ConvTranspose as a direct convolution: the input with stride - 1 zeros between samples and
+// extent - 1 - pad zeros around them (fewer than none crops the output), convolved with stride 1 and
+// the weight flipped, its channel axes swapped within each group.
+at::Tensor ConvolveTransposedBySpreading(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                         const WindowGeometry& window, const std::vector<int64_t>& output_padding,
+                                         int64_t group) {
+  const size_t rank = window.kernel.size();
+  const int64_t channels_per_group = x.size(1) / group;
+  std::vector<int64_t> grouped_shape = {group, channels_per_group, w.size(1)};
+  std::vector<int64_t> direct_shape = {group * w.size(1), channels_per_group};
+  std::vector<int64_t> spread_shape = {x.size(0), x.size(1)};
+  std::vector<int64_t> spatial_axes, lead(rank), crop_begin(rank), crop_end(rank);
+  for (size_t axis = 0; axis < rank; axis++) {
+    grouped_shape.push_back(window.kernel[axis]);
+    direct_shape.push_back(window.kernel[axis]);
+    spatial_axes.push_back(static_cast<int64_t>(axis) + 2);
+    const int64_t before = window.extent(axis) - 1 - window.pads_begin[axis];
+    const int64_t after = window.extent(axis) - 1 - window.pads_end[axis] + output_padding[axis];
+    lead[axis] = std::max<int64_t>(0, before);
+    crop_begin[axis] = std::max<int64_t>(0, -before);
+    crop_end[axis] = std::max<int64_t>(0, -after);
+    spread_shape.push_back(lead[axis] + (x.size(spatial_axes[axis]) - 1) * window.strides[axis] + 1 +
+                           std::max<int64_t>(0, after));
+  }
+  CheckAllocation(spread_shape, "ConvTranspose spread input");
+  const at::Tensor weight = CachedDerivation(w, "transposed as direct, group " + std::to_string(group), [&] {
+    return w.reshape(grouped_shape).transpose(1, 2).reshape(direct_shape).flip(spatial_axes);
+  });
+  const auto format = rank == 2 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+  const at::Tensor spread = at::zeros(spread_shape, x.options().memory_format(format));
+  at::Tensor samples = spread;
+  for (size_t axis = 0; axis < rank; axis++) {
+    const int64_t end = lead[axis] + (x.size(spatial_axes[axis]) - 1) * window.strides[axis] + 1;
+    samples = samples.slice(spatial_axes[axis], lead[axis], end, window.strides[axis]);
+  }
+  samples.copy_(x);
+  at::Tensor y = ConvolveSymmetric(spread, weight, bias, std::vector<int64_t>(rank, 1), std::vector<int64_t>(rank, 0),
+                                   window.dilations, group);
+  for (size_t axis = 0; axis < rank; axis++) {
+    const int64_t kept = y.size(spatial_axes[axis]) - crop_begin[axis] - crop_end[axis];
+    if (kept != y.size(spatial_axes[axis])) y = y.narrow(spatial_axes[axis], crop_begin[axis], kept);
+  }
+  return y;
+}
+
+// ConvTranspose on ATen's transposed convolution, which computes the window [p, full - p + q) of the
+// full output for padding p and output padding 0 <= q < max(stride, dilation): ONNX's
+// [begin, full + output_padding - end) when that fits, else the full output cropped (or zero-extended).
+at::Tensor ConvolveTransposedOnAten(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                    const WindowGeometry& window, const std::vector<int64_t>& output_padding,
+                                    int64_t group) {
+  const size_t rank = window.kernel.size();
+  std::vector<int64_t> padding(rank), aten_output_padding(rank), full(rank), crop_begin(rank), crop_end(rank);
+  bool fits = true;
+  for (size_t axis = 0; axis < rank; axis++) {
+    full[axis] = window.strides[axis] * (x.size(static_cast<int64_t>(axis) + 2) - 1) + window.extent(axis);
+    padding[axis] = window.pads_begin[axis];
+    aten_output_padding[axis] = output_padding[axis] + window.pads_begin[axis] - window.pads_end[axis];
+    fits = fits && padding[axis] >= 0 && aten_output_padding[axis] >= 0 &&
+           aten_output_padding[axis] < std::max(window.strides[axis], window.dilations[axis]);
+  }
+  if (fits) {
+    return at::convolution(x, w, bias, window.strides, padding, window.dilations, true, aten_output_padding, group);
+  }
+  for (size_t axis = 0; axis < rank; axis++) {
+    const int64_t end = full[axis] + output_padding[axis] - window.pads_end[axis];  // exclusive, full-output position
+    padding[axis] = std::max<int64_t>(0, std::min(window.pads_begin[axis], full[axis] - end));
+    crop_begin[axis] = padding[axis] - window.pads_begin[axis];
+    crop_end[axis] = end - (full[axis] - padding[axis]);
+  }
+  at::Tensor y = at::convolution(x, w, at::Tensor(), window.strides, padding, window.dilations, true,
+                                 std::vector<int64_t>(rank, 0), group);
+  y = at::constant_pad_nd(y, ConstantPadList(crop_begin, crop_end), 0);
+  return bias.defined() ? y + BroadcastAlongAxis(bias, y.dim(), 1) : y;
+}
+
 // ONNX ConvTranspose of x (N, C, D1...) with w (C, M/group, k1...) and an optional bias (M).
 at::Tensor ConvolveTransposed(const NodeContext& node, const at::Tensor& x, const at::Tensor& w,
                               const at::Tensor& bias) {
@@ -128,40 +228,15 @@ at::Tensor ConvolveTransposed(const NodeContext& node, const at::Tensor& x, cons
   const size_t rank = window.kernel.size();
   const std::vector<int64_t> output_padding = node.attribute_ints("output_padding", std::vector<int64_t>(rank, 0));
   if (output_padding.size() != rank) throw OnnxError("output_padding does not match the input's rank");
-  const at::IntArrayRef input_spatial = x.sizes().slice(2);
-  ResolveTransposedPads(node, input_spatial, output_padding, window);
-
-  // ATen computes the window [p, full - p + q) of the full output for padding p and output padding
-  // 0 <= q < max(stride, dilation): ONNX's [begin, full + output_padding - end) when that fits, else
-  // the full output cropped (or zero-extended) afterwards.
+  ResolveTransposedPads(node, x.sizes().slice(2), output_padding, window);
   std::vector<int64_t> output_shape = {x.size(0), w.size(1) * group};
-  std::vector<int64_t> direct_padding(rank), direct_output_padding(rank), full(rank);
-  bool direct = true;
   for (size_t axis = 0; axis < rank; axis++) {
-    full[axis] = window.strides[axis] * (input_spatial[axis] - 1) + window.extent(axis);
-    output_shape.push_back(full[axis] + output_padding[axis] - window.pads_begin[axis] - window.pads_end[axis]);
-    direct_padding[axis] = window.pads_begin[axis];
-    direct_output_padding[axis] = output_padding[axis] + window.pads_begin[axis] - window.pads_end[axis];
-    direct = direct && direct_padding[axis] >= 0 && direct_output_padding[axis] >= 0 &&
-             direct_output_padding[axis] < std::max(window.strides[axis], window.dilations[axis]);
+    output_shape.push_back(window.strides[axis] * (x.size(static_cast<int64_t>(axis) + 2) - 1) + window.extent(axis) +
+                           output_padding[axis] - window.pads_begin[axis] - window.pads_end[axis]);
   }
   CheckAllocation(output_shape, "ConvTranspose output");
-  if (direct) {
-    return at::convolution(x, w, bias, window.strides, direct_padding, window.dilations, true, direct_output_padding,
-                           group);
-  }
-  std::vector<int64_t> padding(rank), crop_begin(rank), crop_end(rank);
-  for (size_t axis = 0; axis < rank; axis++) {
-    const int64_t end = output_shape[axis + 2] + window.pads_begin[axis];  // exclusive, in full-output positions
-    padding[axis] = std::max<int64_t>(0, std::min(window.pads_begin[axis], full[axis] - end));
-    crop_begin[axis] = padding[axis] - window.pads_begin[axis];
-    crop_end[axis] = end - (full[axis] - padding[axis]);
-  }
-  at::Tensor y = at::convolution(x, w, at::Tensor(), window.strides, padding, window.dilations, true,
-                                 std::vector<int64_t>(rank, 0), group);
-  y = at::constant_pad_nd(y, ConstantPadList(crop_begin, crop_end), 0);
-  if (!bias.defined()) return y;
-  return y + BroadcastAlongAxis(bias, y.dim(), 1);
+  if (UseSpreading(x, w, window)) return ConvolveTransposedBySpreading(x, w, bias, window, output_padding, group);
+  return ConvolveTransposedOnAten(x, w, bias, window, output_padding, group);
 }
 
 std::vector<at::Tensor> ConvTranspose(NodeContext& node) {

@@ -174,12 +174,12 @@ std::vector<at::Tensor> Unique(NodeContext& node) {
   const at::Tensor& input = node.input(0);
   const bool has_axis = node.has_attribute("axis");
   const int64_t axis = has_axis ? NormalizeAxis(node.attribute_int("axis", 0), input.dim()) : 0;
-  auto [values, inverse, counts] = has_axis ? at::unique_dim(input, axis, true, true, true)
-                                            : at::_unique2(input.reshape({-1}), true, true, true);
+  auto [values, inverse, counts] =
+      has_axis ? at::unique_dim(input, axis, true, true, true) : at::_unique2(input.reshape({-1}), true, true, true);
   inverse = inverse.reshape({-1});
-  const int64_t positions = inverse.size(0);
-  at::Tensor first = at::full({counts.size(0)}, positions, at::kLong)
-                         .scatter_reduce_(0, inverse, at::arange(positions, at::kLong), "amin");
+  // Positions grouped by unique value, in input order within each group: each group's first is its first occurrence.
+  const at::Tensor grouped_positions = std::get<1>(at::sort(inverse, /*stable=*/true, 0, /*descending=*/false));
+  at::Tensor first = grouped_positions.index_select(0, counts.cumsum(0).sub_(counts));
   if (node.attribute_int("sorted", 1) == 0) {  // reorder by first occurrence
     const at::Tensor order = first.argsort();
     const at::Tensor rank = at::empty_like(order).scatter_(0, order, at::arange(order.size(0), at::kLong));

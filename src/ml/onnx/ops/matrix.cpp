@@ -32,6 +32,11 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, const at:
   return at::mkldnn_linear(a.contiguous().to_mkldnn(), weight.contiguous(), bias).to_dense();
 }
 
+// A weight matrix (K, N) as the (N, K) one oneDNN's inner product takes, converted once.
+at::Tensor TransposedWeight(const at::Tensor& b) {
+  return CachedDerivation(b, "transposed", [&b] { return b.t().contiguous(); });
+}
+
 // numpy.matmul(a, b) (ONNX MatMul); float32 products on oneDNN: a matrix b as one inner product over all
 // of a's rows, stacks of matrices one inner product a matrix.
 at::Tensor MatrixProduct(const at::Tensor& a, const at::Tensor& b) {
@@ -42,7 +47,7 @@ at::Tensor MatrixProduct(const at::Tensor& a, const at::Tensor& b) {
     if (!UseOneDnn(a, b, rows * k * n)) return at::matmul(a, b);
     std::vector<int64_t> shape(a.sizes().begin(), a.sizes().end() - 1);
     shape.push_back(n);
-    return InnerProduct(a.reshape({rows, k}), b.t(), at::Tensor()).reshape(shape);
+    return InnerProduct(a.reshape({rows, k}), TransposedWeight(b), at::Tensor()).reshape(shape);
   }
   if (a.dim() < 2) return at::matmul(a, b);
   const int64_t m = a.size(-2);
@@ -71,32 +76,38 @@ at::Scalar Coefficient(double value, at::ScalarType type) {
   return at::Scalar(value);
 }
 
+// Gemm on oneDNN: alpha * a (M, K) * weight (N, K) transposed + beta * c (when defined, broadcast to
+// (M, N)); a bias row with alpha = beta = 1 (torch.nn.Linear) goes into the inner product.
+at::Tensor GemmOnOneDnn(const at::Tensor& a, const at::Tensor& weight, const at::Tensor& c, double alpha, double beta) {
+  const int64_t n = weight.size(0);
+  const bool bias_row = c.defined() && alpha == 1 && beta == 1 && c.scalar_type() == at::kFloat && c.dim() >= 1 &&
+                        c.dim() <= 2 && c.numel() == n && c.size(-1) == n;
+  at::Tensor y = InnerProduct(a, weight, bias_row ? c.reshape({n}) : at::Tensor());
+  if (alpha != 1) y.mul_(alpha);
+  if (c.defined() && !bias_row) y.add_(c, beta);
+  return y;
+}
+
 // Y = alpha * A' * B' + beta * C, A' and B' optionally transposed, C optional and broadcast to (M, N).
 std::vector<at::Tensor> Gemm(NodeContext& node) {
   const at::ScalarType type = node.input(0).scalar_type();
   at::Tensor a = ToCpuComputeType(node.input(0));
-  at::Tensor b = ToCpuComputeType(node.input(1));
-  if (a.dim() != 2 || b.dim() != 2) throw OnnxError("A and B must be matrices");
+  const at::Tensor b_input = ToCpuComputeType(node.input(1));
+  if (a.dim() != 2 || b_input.dim() != 2) throw OnnxError("A and B must be matrices");
   if (node.attribute_int("transA", 0) != 0) a = a.t();
-  if (node.attribute_int("transB", 0) != 0) b = b.t();
+  const bool transpose_b = node.attribute_int("transB", 0) != 0;
+  const at::Tensor b = transpose_b ? b_input.t() : b_input;  // (K, N)
   const double alpha = node.attribute_float("alpha", 1.0f);
   const double beta = node.attribute_float("beta", 1.0f);
-  const bool has_c = node.has_input(2) && beta != 0;
+  const at::Tensor c = node.has_input(2) && beta != 0 ? ToCpuComputeType(node.input(2)) : at::Tensor();
   if (a.size(1) == b.size(0) && UseOneDnn(a, b, a.size(0) * a.size(1) * b.size(1))) {
-    at::Tensor c = has_c ? ToCpuComputeType(node.input(2)) : at::Tensor();
-    // A bias row (torch.nn.Linear) goes into the inner product; any other C is added after.
-    const bool bias_row = has_c && alpha == 1 && beta == 1 && c.dim() >= 1 && c.dim() <= 2 && c.numel() == b.size(1) &&
-                          c.size(-1) == b.size(1) && c.scalar_type() == at::kFloat;
-    at::Tensor y = InnerProduct(a, b.t(), bias_row ? c.reshape({-1}) : at::Tensor());
-    if (alpha != 1) y.mul_(alpha);
-    if (has_c && !bias_row) y.add_(c, beta);
-    return {y.to(type)};
+    const at::Tensor weight = transpose_b ? b_input : TransposedWeight(b_input);
+    return {GemmOnOneDnn(a, weight, c, alpha, beta).to(type)};
   }
   const at::ScalarType compute_type = a.scalar_type();
   at::Tensor y;
-  if (has_c) {
-    y = at::addmm(ToCpuComputeType(node.input(2)), a, b, Coefficient(beta, compute_type),
-                  Coefficient(alpha, compute_type));
+  if (c.defined()) {
+    y = at::addmm(c, a, b, Coefficient(beta, compute_type), Coefficient(alpha, compute_type));
   } else {
     y = at::mm(a, b);
     if (alpha != 1) y.mul_(Coefficient(alpha, compute_type));

@@ -27,13 +27,15 @@ at::Tensor BroadcastParameter(const NodeContext& node, const at::Tensor& paramet
   return parameter.reshape(shape);
 }
 
-// The range of a quantized integer type.
+// The range of a type QuantizeLinear produces.
 std::pair<double, double> QuantizedRange(at::ScalarType type) {
   switch (type) {
-    case at::kByte: return {0, 255};
-    case at::kChar: return {-128, 127};
-    case at::kInt: return {-2147483648.0, 2147483647.0};
-    default: throw OnnxError(std::string("quantized values cannot be of type ") + c10::toString(type));
+    case at::kByte:
+      return {0, 255};
+    case at::kChar:
+      return {-128, 127};
+    default:
+      throw OnnxError(std::string("cannot quantize to type ") + c10::toString(type));
   }
 }
 
@@ -55,7 +57,9 @@ std::vector<at::Tensor> QuantizeLinear(NodeContext& node) {
 
 std::vector<at::Tensor> DequantizeLinear(NodeContext& node) {
   const at::Tensor& x = node.input(0);
-  QuantizedRange(x.scalar_type());  // checks the type
+  if (x.scalar_type() != at::kByte && x.scalar_type() != at::kChar && x.scalar_type() != at::kInt) {
+    throw OnnxError("quantized values must be uint8, int8 or int32");
+  }
   const at::Tensor& scale = node.input(1);
   at::Tensor y = x.to(scale.scalar_type());
   if (node.has_input(2)) y.sub_(BroadcastParameter(node, node.input(2), x).to(scale.scalar_type()));

@@ -330,12 +330,12 @@ at::Tensor Activate(const Activation& activation, const at::Tensor& x, const std
 // ---- LSTM ------------------------------------------------------------------------------------------------
 
 struct LstmDirection {
-  at::Tensor r_t;                              // [hidden, 4 * hidden]
-  at::Tensor peep_i, peep_o, peep_f;           // [hidden] or undefined
-  const std::vector<Activation>* activations;  // f, g, h
+  at::Tensor r_t;                                        // [hidden, 4 * hidden]
+  at::Tensor peep_i, peep_o, peep_f;                     // [hidden] or undefined
+  const std::vector<Activation>* activations = nullptr;  // f, g, h
   std::optional<double> clip;
-  bool input_forget;
-  int64_t hidden;
+  bool input_forget = false;
+  int64_t hidden = 0;
 
   // Gates in ONNX order i, o, f, c.
   State operator()(const at::Tensor& projected, const State& previous) const {
@@ -345,7 +345,8 @@ struct LstmDirection {
     at::Tensor input, output, forget;
     if (!peep_i.defined()) {
       const at::Tensor iof = Activate(f, gates.narrow(1, 0, 3 * hidden), clip);
-      input = iof.narrow(1, 0, hidden), output = iof.narrow(1, hidden, hidden),
+      input = iof.narrow(1, 0, hidden);
+      output = iof.narrow(1, hidden, hidden);
       forget = iof.narrow(1, 2 * hidden, hidden);
     } else {
       input = Activate(f, at::addcmul(gate(0), peep_i, previous.c), clip);
@@ -372,8 +373,12 @@ std::vector<at::Tensor> Lstm(NodeContext& node) {
   const bool input_forget = node.attribute_int("input_forget", 0) != 0;
   const int64_t hidden = problem.hidden;
   const auto make_cell = [&](int64_t d) -> Cell {
-    LstmDirection cell{problem.r[d].t(), {},           {},    {}, &problem.activations[static_cast<size_t>(d)],
-                       problem.clip,     input_forget, hidden};
+    LstmDirection cell;
+    cell.r_t = problem.r[d].t();
+    cell.activations = &problem.activations[static_cast<size_t>(d)];
+    cell.clip = problem.clip;
+    cell.input_forget = input_forget;
+    cell.hidden = hidden;
     if (peepholes.defined()) {
       cell.peep_i = peepholes[d].narrow(0, 0, hidden);
       cell.peep_o = peepholes[d].narrow(0, hidden, hidden);

@@ -150,6 +150,8 @@ AxisTaps ComputeTaps(const AxisGeometry& axis, const ResizeOptions& options) {
   result.taps = options.interpolation == Interpolation::kNearest  ? 1
                 : options.interpolation == Interpolation::kLinear ? 2
                                                                   : 4;
+  // An index and a weight (16 bytes) per tap: held to the same 4 GiB as a float32 tensor.
+  CheckAllocation({axis.output, result.taps, 4}, "Resize sampling table");
   const auto count = static_cast<size_t>(axis.output * result.taps);
   result.index.resize(count);
   result.weight.resize(count);
@@ -230,8 +232,7 @@ bool AtenNearestMatches(const AxisGeometry& axis, const AxisTaps& taps) {
 
 // Whether ATen's linear/cubic kernels (half_pixel when align_corners is false, the scale given or
 // output / input) compute this axis as ONNX does.
-bool AtenInterpolationMatches(const AxisGeometry& axis, const ResizeOptions& options, bool identity) {
-  if (identity) return true;
+bool AtenInterpolationMatches(const AxisGeometry& axis, const ResizeOptions& options) {
   switch (options.coordinates) {
     case Coordinates::kHalfPixel:
       return true;
@@ -306,7 +307,7 @@ std::optional<at::Tensor> TryAtenUpsample(const at::Tensor& x, const std::vector
       const auto& axis = axes[static_cast<size_t>(a)];
       const bool matches = options.interpolation == Interpolation::kNearest
                                ? AtenNearestMatches(axis, taps[static_cast<size_t>(a)])
-                               : AtenInterpolationMatches(axis, options, false);
+                               : AtenInterpolationMatches(axis, options);
       if (!matches) return std::nullopt;
     }
   }
@@ -331,40 +332,27 @@ at::Tensor IndexTensor(const std::vector<int64_t>& values) {
   return at::tensor(at::ArrayRef<int64_t>(values), at::TensorOptions().dtype(at::kLong));
 }
 
-// Nearest: one gather over the span of resized axes.
-at::Tensor GatherNearest(const at::Tensor& x, const std::vector<AxisTaps>& taps, const std::vector<bool>& identity) {
-  const int64_t rank = x.dim();
-  int64_t first = rank, last = -1;
-  for (int64_t a = 0; a < rank; a++) {
-    if (!identity[static_cast<size_t>(a)]) first = std::min(first, a), last = a;
-  }
+// x[..., index, ...] along `axis` (advanced indexing gathers along any axis much faster than index_select).
+at::Tensor GatherAxis(const at::Tensor& x, int64_t axis, const at::Tensor& index) {
   c10::List<c10::optional<at::Tensor>> indices;
-  for (int64_t a = 0; a < first; a++) indices.push_back(c10::nullopt);
-  for (int64_t a = first; a <= last; a++) {
-    at::Tensor index = identity[static_cast<size_t>(a)] ? at::arange(x.size(a), at::kLong)
-                                                        : IndexTensor(taps[static_cast<size_t>(a)].index);
-    indices.push_back(index.view(AlongAxis(index.numel(), last - a)));
-  }
+  for (int64_t a = 0; a < axis; a++) indices.push_back(c10::nullopt);
+  indices.push_back(index);
   return at::index(x, indices);
 }
 
-// Linear or cubic along one axis: y = sum over taps k of weight_k * x[..., index_k, ...] (advanced indexing
-// gathers along any axis much faster than index_select).
-at::Tensor InterpolateAxis(const at::Tensor& x, int64_t axis, const AxisTaps& taps) {
+// Resamples one axis: y = sum over taps k of weight_k * x[..., index_k, ...] (nearest: just the gather).
+at::Tensor ResampleAxis(const at::Tensor& x, int64_t axis, const AxisTaps& taps) {
   const int64_t output = static_cast<int64_t>(taps.outside.size());
   const at::Tensor index = IndexTensor(taps.index).view({output, taps.taps});
+  if (taps.taps == 1) return GatherAxis(x, axis, index.view({output}));
   const at::Tensor weight = at::tensor(at::ArrayRef<double>(taps.weight), at::TensorOptions().dtype(at::kDouble))
                                 .to(x.scalar_type())
                                 .view({output, taps.taps});
   const std::vector<int64_t> along_axis = AlongAxis(output, x.dim() - 1 - axis);
-  c10::List<c10::optional<at::Tensor>> indices;
-  for (int64_t a = 0; a < axis; a++) indices.push_back(c10::nullopt);
-  indices.push_back(at::Tensor());
   at::Tensor y;
   for (int64_t k = 0; k < taps.taps; k++) {
-    indices.set(static_cast<size_t>(axis), index.select(1, k).contiguous());
+    const at::Tensor gathered = GatherAxis(x, axis, index.select(1, k).contiguous());
     const at::Tensor tap_weight = weight.select(1, k).contiguous().view(along_axis);
-    const at::Tensor gathered = at::index(x, indices);
     y = k == 0 ? gathered.mul_(tap_weight) : y.addcmul_(gathered, tap_weight);
   }
   return y;
@@ -423,14 +411,10 @@ at::Tensor Resize(const at::Tensor& x, const std::vector<AxisGeometry>& axes, co
   if (all_identity) return x;
   if (auto fast = TryAtenUpsample(x, axes, taps, identity, options)) return *fast;
 
-  at::Tensor y;
-  if (options.interpolation == Interpolation::kNearest) {
-    y = GatherNearest(x, taps, identity);
-  } else {
-    y = x.to(ComputeType(x.scalar_type()));
-    for (int64_t a = 0; a < x.dim(); a++) {
-      if (!identity[static_cast<size_t>(a)]) y = InterpolateAxis(y, a, taps[static_cast<size_t>(a)]);
-    }
+  // Axis by axis, the last first (cheapest when upsampling: gathers along inner axes run on the smaller tensor).
+  at::Tensor y = options.interpolation == Interpolation::kNearest ? x : x.to(ComputeType(x.scalar_type()));
+  for (int64_t a = x.dim() - 1; a >= 0; a--) {
+    if (!identity[static_cast<size_t>(a)]) y = ResampleAxis(y, a, taps[static_cast<size_t>(a)]);
   }
   if (options.coordinates == Coordinates::kTfCropAndResize) {
     if (!at::isFloatingType(y.scalar_type())) y = y.to(ComputeType(x.scalar_type()));

@@ -104,8 +104,12 @@ std::vector<at::Tensor> CosineSumWindow(const NodeContext& node, CosineSum coeff
 }
 
 // The mel scale: mel(f) = 2595 log10(1 + f / 700), and back.
-double HertzToMel(double hertz) { return 2595.0 * std::log10(1.0 + hertz / 700.0); }
-double MelToHertz(double mel) { return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0); }
+double HertzToMel(double hertz) {
+  return 2595.0 * std::log10(1.0 + hertz / 700.0);
+}
+double MelToHertz(double mel) {
+  return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);
+}
 
 // MelWeightMatrix: [dft_length / 2 + 1, num_mel_bins] triangular filters with peaks of 1, spaced evenly on
 // the mel scale between lower_edge_hertz and upper_edge_hertz (as the ONNX reference computes them).
@@ -153,10 +157,12 @@ void RegisterSignalOperators(OperatorRegistry& registry) {
   registry.Add("DFT", 17, kMaxOpset, DFT);
   registry.Add("STFT", 17, kMaxOpset, STFT);
   registry.Add("HannWindow", 17, kMaxOpset, [](NodeContext& node) { return CosineSumWindow(node, {0.5, 0.5, 0}); });
-  registry.Add("HammingWindow", 17, kMaxOpset,
-               [](NodeContext& node) { return CosineSumWindow(node, {25.0 / 46, 21.0 / 46, 0}); });
-  registry.Add("BlackmanWindow", 17, kMaxOpset,
-               [](NodeContext& node) { return CosineSumWindow(node, {0.42, 0.5, 0.08}); });
+  registry.Add("HammingWindow", 17, kMaxOpset, [](NodeContext& node) {
+    return CosineSumWindow(node, {25.0 / 46, 21.0 / 46, 0});
+  });
+  registry.Add("BlackmanWindow", 17, kMaxOpset, [](NodeContext& node) {
+    return CosineSumWindow(node, {0.42, 0.5, 0.08});
+  });
   registry.Add("MelWeightMatrix", 17, kMaxOpset, MelWeightMatrix);
 }
 

@@ -48,7 +48,8 @@ struct SuppressionOptions {
 };
 
 // The boxes one class keeps: by descending score (ties by index), each unless it overlaps one kept before.
-std::vector<int64_t> SelectBoxes(const std::vector<Box>& boxes, const float* scores, const SuppressionOptions& options) {
+std::vector<int64_t> SelectBoxes(const std::vector<Box>& boxes, const float* scores,
+                                 const SuppressionOptions& options) {
   std::vector<int64_t> candidates;
   for (int64_t i = 0; i < static_cast<int64_t>(boxes.size()); i++) {
     if (!options.score_threshold.has_value() || scores[i] > *options.score_threshold) candidates.push_back(i);
@@ -75,8 +76,10 @@ std::vector<at::Tensor> NonMaxSuppression(NodeContext& node) {
   }
   SuppressionOptions options{0, 0.0f, std::nullopt};
   if (node.has_input(2) && node.input(2).numel() > 0) options.max_boxes = ToInt64Vector(node.input(2))[0];
-  if (node.has_input(3) && node.input(3).numel() > 0) options.iou_threshold = static_cast<float>(ToScalar(node.input(3)));
-  if (node.has_input(4) && node.input(4).numel() > 0) options.score_threshold = static_cast<float>(ToScalar(node.input(4)));
+  if (node.has_input(3) && node.input(3).numel() > 0)
+    options.iou_threshold = static_cast<float>(ToScalar(node.input(3)));
+  if (node.has_input(4) && node.input(4).numel() > 0)
+    options.score_threshold = static_cast<float>(ToScalar(node.input(4)));
   const bool center_point_box = node.attribute_int("center_point_box", 0) != 0;
   const int64_t batches = scores.size(0), classes = scores.size(1), count = scores.size(2);
   std::vector<int64_t> rows;
@@ -140,7 +143,7 @@ AxisSamples SampleAxis(double start, double bin_size, int64_t bins, int64_t grid
     for (int64_t i = 0; i < grid; i++) {
       double position = start + bin * bin_size + (i + 0.5) * bin_size / grid;
       const int64_t k = bin * grid + i;
-      if (position < -1.0 || position > static_cast<double>(size)) continue;
+      if (!(position >= -1.0 && position <= static_cast<double>(size))) continue;  // outside, or NaN
       position = std::max(position, 0.0);
       low[k] = std::min(static_cast<int64_t>(position), size - 1);
       high[k] = std::min(low[k] + 1, size - 1);
@@ -154,8 +157,8 @@ AxisSamples SampleAxis(double start, double bin_size, int64_t bins, int64_t grid
 }
 
 struct RoiAlignOptions {
-  bool average;           // mode "avg" (else "max")
-  double pixel_offset;    // 0.5 for coordinate_transformation_mode "half_pixel"
+  bool average;         // mode "avg" (else "max")
+  double pixel_offset;  // 0.5 for coordinate_transformation_mode "half_pixel"
   double spatial_scale;
   int64_t output_height, output_width, sampling_ratio;
 };
@@ -212,10 +215,9 @@ at::Tensor AlignRegion(const at::Tensor& features, const double* roi, const RoiA
                           const at::Tensor& x_weight) {
     return features.index_select(1, y).index_select(2, x).mul(at::outer(y_weight, x_weight));
   };
-  const at::Tensor corners[] = {corner(ys.low, xs.low, ys.low_weight, xs.low_weight),
-                                corner(ys.low, xs.high, ys.low_weight, xs.high_weight),
-                                corner(ys.high, xs.low, ys.high_weight, xs.low_weight),
-                                corner(ys.high, xs.high, ys.high_weight, xs.high_weight)};
+  const at::Tensor corners[] = {
+      corner(ys.low, xs.low, ys.low_weight, xs.low_weight), corner(ys.low, xs.high, ys.low_weight, xs.high_weight),
+      corner(ys.high, xs.low, ys.high_weight, xs.low_weight), corner(ys.high, xs.high, ys.high_weight, xs.high_weight)};
   const std::vector<int64_t> bins = {channels, options.output_height, grid_height, options.output_width, grid_width};
   if (options.average) return (corners[0] + corners[1] + corners[2] + corners[3]).view(bins).mean({2, 4});
   // ONNX Runtime's max mode: the largest weighted corner of any sample point.
@@ -241,7 +243,8 @@ std::vector<at::Tensor> RoiAlign(const NodeContext& node, const char* default_tr
     if (batch < 0 || batch >= input.size(0)) throw OnnxError("a batch index is out of range");
     regions.push_back(AlignRegion(features[batch], rois.data_ptr<double>() + i * 4, options));
   }
-  if (regions.empty()) return {at::empty({0, input.size(1), options.output_height, options.output_width}, input.options())};
+  if (regions.empty())
+    return {at::empty({0, input.size(1), options.output_height, options.output_width}, input.options())};
   return {at::stack(regions).to(input.scalar_type())};
 }
 

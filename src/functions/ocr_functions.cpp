@@ -1,0 +1,131 @@
+// ocr() and ocr_text(): image arguments to the OCR engine, lines to vectors
+// (see ocr_functions.hpp).
+#include "functions/ocr_functions.hpp"
+
+#include <mutex>
+
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/documented_function.hpp"
+#include "functions/image_argument.hpp"
+#include "ml/intra_op_threads.hpp"
+#include "ml/ocr/ocr_engine.hpp"
+
+namespace quarry {
+namespace {
+
+using duckdb::idx_t;
+
+// Images recognized per engine call: the detector runs image by image, the
+// recognizer batches the lines of all of them; a small group bounds the decoded
+// pixels held at once.
+constexpr idx_t kImagesPerCall = 8;
+
+// The process's engine, loaded on first use; a load failure is a query error
+// (not a NULL per row).
+const ml::ocr::OcrEngine& Engine() {
+  static std::mutex mutex;
+  static std::shared_ptr<const ml::ocr::OcrEngine> engine;
+  std::lock_guard lock(mutex);
+  if (!engine) {
+    auto loaded = ml::ocr::OcrEngine::Load();
+    if (!loaded.ok()) throw duckdb::IOException("ocr: %s", loaded.error());
+    engine = loaded.value();
+  }
+  return *engine;
+}
+
+duckdb::LogicalType LinesType() {
+  return duckdb::LogicalType::LIST(
+      duckdb::LogicalType::STRUCT({{"text", duckdb::LogicalType::VARCHAR},
+                                   {"confidence", duckdb::LogicalType::FLOAT},
+                                   {"box", duckdb::LogicalType::ARRAY(duckdb::LogicalType::INTEGER, 8)}}));
+}
+
+void WriteLines(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::OcrLine>& lines) {
+  auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result);
+  const idx_t offset = duckdb::ListVector::GetListSize(result);
+  duckdb::ListVector::Reserve(result, offset + lines.size());
+  auto& child = duckdb::ListVector::GetEntry(result);
+  auto& fields = duckdb::StructVector::GetEntries(child);
+  auto& box_values = duckdb::ArrayVector::GetEntry(*fields[2]);
+  auto* boxes = duckdb::FlatVector::GetData<int32_t>(box_values);
+  for (idx_t i = 0; i < lines.size(); i++) {
+    const auto& line = lines[i];
+    duckdb::FlatVector::GetData<duckdb::string_t>(*fields[0])[offset + i] =
+        duckdb::StringVector::AddString(*fields[0], line.text);
+    duckdb::FlatVector::GetData<float>(*fields[1])[offset + i] = line.confidence;
+    std::copy(line.box.begin(), line.box.end(), boxes + (offset + i) * 8);
+  }
+  entries[row] = {offset, lines.size()};
+  duckdb::ListVector::SetListSize(result, offset + lines.size());
+}
+
+void WriteText(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::OcrLine>& lines) {
+  duckdb::FlatVector::GetData<duckdb::string_t>(result)[row] =
+      duckdb::StringVector::AddString(result, ml::ocr::OcrEngine::JoinText(lines));
+}
+
+// Recognizes the argument's rows in groups and hands each row's lines to
+// `write` (NULL for rows that are not usable images).
+template <ImageArgumentKind kKind, void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
+void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
+  const ml::ocr::OcrEngine& engine = Engine();
+  const idx_t count = args.size();
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  const ImageArgument argument(kKind, args.data[0], count);
+  for (idx_t first = 0; first < count; first += kImagesPerCall) {
+    const idx_t last = std::min(count, first + kImagesPerCall);
+    std::vector<std::optional<media::Image>> decoded(last - first);
+    std::vector<media::ImageView> views;
+    std::vector<idx_t> rows;
+    for (idx_t row = first; row < last; row++) {
+      auto view = argument.Row(row, decoded[row - first]);
+      if (!view.ok()) {
+        duckdb::FlatVector::SetNull(result, row, true);
+        continue;
+      }
+      views.push_back(view.value());
+      rows.push_back(row);
+    }
+    if (views.empty()) continue;
+    const ml::IntraOpThreadScope threads;
+    auto recognized = engine.Recognize(views);
+    for (size_t i = 0; i < rows.size(); i++) {
+      if (recognized[i].ok()) {
+        kWrite(result, rows[i], recognized[i].value());
+      } else {
+        duckdb::FlatVector::SetNull(result, rows[i], true);
+      }
+    }
+  }
+}
+
+template <void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
+duckdb::ScalarFunctionSet MakeOcrSet(const std::string& name, const duckdb::LogicalType& output) {
+  duckdb::ScalarFunctionSet set(name);
+  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
+    duckdb::ScalarFunction function({std::move(input)}, output, execute);
+    function.stability = duckdb::FunctionStability::VOLATILE;  // expensive: never folded at bind
+                                                               // time
+    set.AddFunction(std::move(function));
+  };
+  add(ImageType(), ExecuteOcr<ImageArgumentKind::kImage, kWrite>);
+  add(duckdb::LogicalType::VARCHAR, ExecuteOcr<ImageArgumentKind::kPath, kWrite>);
+  add(duckdb::LogicalType::BLOB, ExecuteOcr<ImageArgumentKind::kBlob, kWrite>);
+  return set;
+}
+
+}  // namespace
+
+void RegisterOcrFunctions(duckdb::ExtensionLoader& loader) {
+  RegisterDocumentedFunction(loader, MakeOcrSet<WriteLines>("ocr", LinesType()),
+                             "Text lines in an image (built-in PP-OCRv4, Chinese and English), in "
+                             "reading order: "
+                             "text, confidence and the four corners of each line",
+                             "SELECT ocr(image) FROM read_images('scans/')");
+  RegisterDocumentedFunction(loader, MakeOcrSet<WriteText>("ocr_text", duckdb::LogicalType::VARCHAR),
+                             "The text in an image (built-in PP-OCRv4), lines joined in reading order",
+                             "SELECT ocr_text('receipt.jpg')");
+}
+
+}  // namespace quarry

@@ -1,0 +1,155 @@
+// speech_segments(): audio arguments to the voice activity detector (see
+// speech_functions.hpp).
+#include "functions/speech_functions.hpp"
+
+#include <cstring>
+#include <mutex>
+
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/documented_function.hpp"
+#include "functions/read_audio.hpp"
+#include "io/file_reader.hpp"
+#include "media/audio.hpp"
+#include "ml/vad/voice_activity_detector.hpp"
+
+namespace quarry {
+namespace {
+
+using duckdb::idx_t;
+
+constexpr int32_t kDetectorRate = 16000;
+
+const ml::vad::VoiceActivityDetector& Detector() {
+  static std::mutex mutex;
+  static std::shared_ptr<const ml::vad::VoiceActivityDetector> detector;
+  std::lock_guard lock(mutex);
+  if (!detector) {
+    auto loaded = ml::vad::VoiceActivityDetector::Load();
+    if (!loaded.ok()) throw duckdb::IOException("speech_segments: %s", loaded.error());
+    detector = loaded.value();
+  }
+  return *detector;
+}
+
+// Mono samples at their rate, from an audio struct row or from encoded bytes.
+struct MonoAudio {
+  std::vector<float> samples;
+  int32_t sample_rate = 0;
+};
+
+Result<MonoAudio> FromStruct(const duckdb::Value& value) {
+  if (value.IsNull()) return Error{"NULL"};
+  const auto& fields = duckdb::StructValue::GetChildren(value);
+  if (fields.size() <= kAudioData || fields[kAudioData].IsNull()) return Error{"the audio has no data"};
+  MonoAudio audio;
+  audio.sample_rate = fields[kAudioSampleRate].IsNull() ? 0 : fields[kAudioSampleRate].GetValue<int32_t>();
+  const int32_t channels = fields[kAudioChannels].IsNull() ? 0 : fields[kAudioChannels].GetValue<int32_t>();
+  if (audio.sample_rate <= 0 || channels <= 0) return Error{"invalid audio (an error row of read_audio?)"};
+  const std::string& bytes = duckdb::StringValue::Get(fields[kAudioData]);
+  const size_t total = bytes.size() / sizeof(float);
+  const size_t frames = total / static_cast<size_t>(channels);
+  audio.samples.assign(frames, 0.0f);
+  std::vector<float> interleaved(total);
+  if (total > 0) std::memcpy(interleaved.data(), bytes.data(), total * sizeof(float));
+  for (size_t frame = 0; frame < frames; frame++) {
+    float sum = 0;
+    for (int32_t channel = 0; channel < channels; channel++) sum += interleaved[frame * channels + channel];
+    audio.samples[frame] = sum / static_cast<float>(channels);
+  }
+  return audio;
+}
+
+Result<MonoAudio> FromBytes(std::span<const uint8_t> bytes) {
+  media::DecodeAudioOptions options;
+  options.sample_rate = kDetectorRate;
+  options.mono = true;
+  auto decoded = media::DecodeAudio(bytes, options);
+  if (!decoded.ok()) return Error{decoded.error()};
+  return MonoAudio{std::move(decoded.value().samples), decoded.value().sample_rate};
+}
+
+void WriteSegments(duckdb::Vector& result, idx_t row, const std::vector<ml::vad::SpeechSegment>& segments) {
+  auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result);
+  const idx_t offset = duckdb::ListVector::GetListSize(result);
+  duckdb::ListVector::Reserve(result, offset + segments.size());
+  auto& fields = duckdb::StructVector::GetEntries(duckdb::ListVector::GetEntry(result));
+  for (idx_t i = 0; i < segments.size(); i++) {
+    duckdb::FlatVector::GetData<double>(*fields[0])[offset + i] = segments[i].start;
+    duckdb::FlatVector::GetData<double>(*fields[1])[offset + i] = segments[i].end;
+    duckdb::FlatVector::GetData<float>(*fields[2])[offset + i] = segments[i].probability;
+  }
+  entries[row] = {offset, segments.size()};
+  duckdb::ListVector::SetListSize(result, offset + segments.size());
+}
+
+enum class AudioArgumentKind { kAudio, kPath, kBlob };
+
+template <AudioArgumentKind kKind>
+void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
+  const auto& detector = Detector();
+  const idx_t count = args.size();
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  duckdb::UnifiedVectorFormat strings;
+  if (kKind != AudioArgumentKind::kAudio) args.data[0].ToUnifiedFormat(count, strings);
+  // The chunk's usable rows run through the model together (one model call per window for all).
+  std::vector<MonoAudio> audios;
+  std::vector<idx_t> rows;
+  for (idx_t row = 0; row < count; row++) {
+    Result<MonoAudio> audio = Error{"NULL"};
+    if (kKind == AudioArgumentKind::kAudio) {
+      audio = FromStruct(args.data[0].GetValue(row));
+    } else {
+      const idx_t index = strings.sel->get_index(row);
+      if (strings.validity.RowIsValid(index)) {
+        const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings)[index];
+        if (kKind == AudioArgumentKind::kPath) {
+          auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+          audio = bytes.ok() ? FromBytes(bytes.value()) : Result<MonoAudio>(Error{bytes.error()});
+        } else {
+          audio = FromBytes({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()});
+        }
+      }
+    }
+    if (!audio.ok()) {
+      duckdb::FlatVector::SetNull(result, row, true);
+      continue;
+    }
+    audios.push_back(std::move(audio).value());
+    rows.push_back(row);
+  }
+  std::vector<ml::vad::MonoAudio> views;
+  for (const auto& audio : audios) views.push_back({audio.samples, audio.sample_rate});
+  auto segments = detector.DetectMany(views);
+  for (size_t i = 0; i < rows.size(); i++) {
+    if (segments[i].ok()) {
+      WriteSegments(result, rows[i], segments[i].value());
+    } else {
+      duckdb::FlatVector::SetNull(result, rows[i], true);
+    }
+  }
+}
+
+}  // namespace
+
+void RegisterSpeechFunctions(duckdb::ExtensionLoader& loader) {
+  const auto output =
+      duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"start", duckdb::LogicalType::DOUBLE},
+                                                             {"end", duckdb::LogicalType::DOUBLE},
+                                                             {"probability", duckdb::LogicalType::FLOAT}}));
+  duckdb::ScalarFunctionSet set("speech_segments");
+  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
+    duckdb::ScalarFunction function({std::move(input)}, output, execute);
+    function.stability = duckdb::FunctionStability::VOLATILE;
+    set.AddFunction(std::move(function));
+  };
+  add(AudioType(), ExecuteSpeechSegments<AudioArgumentKind::kAudio>);
+  add(duckdb::LogicalType::VARCHAR, ExecuteSpeechSegments<AudioArgumentKind::kPath>);
+  add(duckdb::LogicalType::BLOB, ExecuteSpeechSegments<AudioArgumentKind::kBlob>);
+  RegisterDocumentedFunction(loader, std::move(set),
+                             "Stretches of speech in audio (built-in Silero VAD v5): start and end in "
+                             "seconds, "
+                             "mean speech probability",
+                             "SELECT path, speech_segments(audio) FROM read_audio('calls/')");
+}
+
+}  // namespace quarry
