@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/documented_function.hpp"
@@ -37,27 +38,56 @@ struct MonoAudio {
   int32_t sample_rate = 0;
 };
 
-Result<MonoAudio> FromStruct(const duckdb::Value& value) {
-  if (value.IsNull()) return Error{"NULL"};
-  const auto& fields = duckdb::StructValue::GetChildren(value);
-  if (fields.size() <= kAudioData || fields[kAudioData].IsNull()) return Error{"the audio has no data"};
-  MonoAudio audio;
-  audio.sample_rate = fields[kAudioSampleRate].IsNull() ? 0 : fields[kAudioSampleRate].GetValue<int32_t>();
-  const int32_t channels = fields[kAudioChannels].IsNull() ? 0 : fields[kAudioChannels].GetValue<int32_t>();
-  if (audio.sample_rate <= 0 || channels <= 0) return Error{"invalid audio (an error row of read_audio?)"};
-  const std::string& bytes = duckdb::StringValue::Get(fields[kAudioData]);
-  const size_t total = bytes.size() / sizeof(float);
-  const size_t frames = total / static_cast<size_t>(channels);
-  audio.samples.assign(frames, 0.0f);
-  std::vector<float> interleaved(total);
-  if (total > 0) std::memcpy(interleaved.data(), bytes.data(), total * sizeof(float));
-  for (size_t frame = 0; frame < frames; frame++) {
-    float sum = 0;
-    for (int32_t channel = 0; channel < channels; channel++) sum += interleaved[frame * channels + channel];
-    audio.samples[frame] = sum / static_cast<float>(channels);
+// Reads the rows of an audio struct vector (read_audio's) without copying their BLOBs into Values, as
+// ImageStructReader does for images: each row is mixed down straight from the vector's bytes.
+class AudioStructReader {
+ public:
+  AudioStructReader(duckdb::Vector& vector, idx_t count) {
+    // Flattened first: a dictionary or constant struct's children do not line up with its selection.
+    vector.Flatten(count);
+    vector.ToUnifiedFormat(count, struct_format_);
+    auto& children = duckdb::StructVector::GetEntries(vector);
+    for (idx_t i = 0; i <= kAudioData; i++) children[i]->ToUnifiedFormat(count, fields_[i]);
   }
-  return audio;
-}
+
+  Result<MonoAudio> Mono(idx_t row) const {
+    const idx_t struct_index = struct_format_.sel->get_index(row);
+    if (!struct_format_.validity.RowIsValid(struct_index)) return Error{"NULL"};
+    const auto sample_rate = Integer(kAudioSampleRate, struct_index);
+    const auto channels = Integer(kAudioChannels, struct_index);
+    const auto& data_format = fields_[kAudioData];
+    const idx_t data_index = data_format.sel->get_index(struct_index);
+    if (sample_rate <= 0 || channels <= 0 || !data_format.validity.RowIsValid(data_index)) {
+      return Error{"invalid audio (an error row of read_audio?)"};
+    }
+    const auto data = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(data_format)[data_index];
+    const char* bytes = data.GetData();
+    const size_t frames = data.GetSize() / sizeof(float) / static_cast<size_t>(channels);
+    MonoAudio audio;
+    audio.sample_rate = sample_rate;
+    audio.samples.resize(frames);
+    for (size_t frame = 0; frame < frames; frame++) {
+      float sum = 0;
+      for (int32_t channel = 0; channel < channels; channel++) {
+        float sample;
+        std::memcpy(&sample, bytes + (frame * channels + channel) * sizeof(float), sizeof(float));
+        sum += sample;
+      }
+      audio.samples[frame] = sum / static_cast<float>(channels);
+    }
+    return audio;
+  }
+
+ private:
+  int32_t Integer(AudioField field, idx_t struct_index) const {
+    const auto& format = fields_[field];
+    const idx_t index = format.sel->get_index(struct_index);
+    return format.validity.RowIsValid(index) ? duckdb::UnifiedVectorFormat::GetData<int32_t>(format)[index] : 0;
+  }
+
+  duckdb::UnifiedVectorFormat struct_format_;
+  duckdb::UnifiedVectorFormat fields_[kAudioData + 1];
+};
 
 Result<MonoAudio> FromBytes(std::span<const uint8_t> bytes) {
   media::DecodeAudioOptions options;
@@ -90,14 +120,19 @@ void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState&, du
   const idx_t count = args.size();
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   duckdb::UnifiedVectorFormat strings;
-  if (kKind != AudioArgumentKind::kAudio) args.data[0].ToUnifiedFormat(count, strings);
+  std::optional<AudioStructReader> structs;
+  if (kKind == AudioArgumentKind::kAudio) {
+    structs.emplace(args.data[0], count);
+  } else {
+    args.data[0].ToUnifiedFormat(count, strings);
+  }
   // The chunk's usable rows run through the model together (one model call per window for all).
   std::vector<MonoAudio> audios;
   std::vector<idx_t> rows;
   for (idx_t row = 0; row < count; row++) {
     Result<MonoAudio> audio = Error{"NULL"};
     if (kKind == AudioArgumentKind::kAudio) {
-      audio = FromStruct(args.data[0].GetValue(row));
+      audio = structs->Mono(row);
     } else {
       const idx_t index = strings.sel->get_index(row);
       if (strings.validity.RowIsValid(index)) {

@@ -121,9 +121,9 @@ std::vector<at::Tensor> Scan(NodeContext& node) {
 }  // namespace
 
 void RegisterControlFlowOperators(OperatorRegistry& registry) {
-  registry.Add("If", 1, 17, If);
-  registry.Add("Loop", 1, 17, Loop);
-  registry.Add("Scan", 9, 17, Scan);
+  registry.Add("If", 1, kMaxOpset, If);
+  registry.Add("Loop", 1, kMaxOpset, Loop);
+  registry.Add("Scan", 9, kMaxOpset, Scan);
 }
 
 }  // namespace quarry::ml::onnx

@@ -218,15 +218,15 @@ std::vector<at::Tensor> ReverseSequence(NodeContext& node) {
 }  // namespace
 
 void RegisterIndexingOperators(OperatorRegistry& registry) {
-  registry.Add("Slice", 1, 17, Slice);
-  registry.Add("Gather", 1, 17, Gather);
-  registry.Add("GatherElements", 11, 17, GatherElements);
-  registry.Add("GatherND", 11, 17, GatherND);
-  registry.Add("NonZero", 9, 17, NonZero);
-  registry.Add("OneHot", 9, 17, OneHot);
-  registry.Add("Compress", 9, 17, Compress);
-  registry.Add("Unique", 11, 17, Unique);
-  registry.Add("ReverseSequence", 10, 17, ReverseSequence);
+  registry.Add("Slice", 1, kMaxOpset, Slice);
+  registry.Add("Gather", 1, kMaxOpset, Gather);
+  registry.Add("GatherElements", 11, kMaxOpset, GatherElements);
+  registry.Add("GatherND", 11, kMaxOpset, GatherND);
+  registry.Add("NonZero", 9, kMaxOpset, NonZero);
+  registry.Add("OneHot", 9, kMaxOpset, OneHot);
+  registry.Add("Compress", 9, kMaxOpset, Compress);
+  registry.Add("Unique", 11, kMaxOpset, Unique);
+  registry.Add("ReverseSequence", 10, kMaxOpset, ReverseSequence);
   RegisterScatterOperators(registry);
 }
 

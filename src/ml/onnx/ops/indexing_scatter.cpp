@@ -87,10 +87,10 @@ std::vector<at::Tensor> ScatterND(NodeContext& node) {
 }  // namespace
 
 void RegisterScatterOperators(OperatorRegistry& registry) {
-  registry.Add("ScatterElements", 11, 17, ScatterElements);
+  registry.Add("ScatterElements", 11, kMaxOpset, ScatterElements);
   // Scatter is ScatterElements' deprecated name (opset 9; still defined, deprecated, at 11).
-  registry.Add("Scatter", 9, 17, ScatterElements);
-  registry.Add("ScatterND", 11, 17, ScatterND);
+  registry.Add("Scatter", 9, kMaxOpset, ScatterElements);
+  registry.Add("ScatterND", 11, kMaxOpset, ScatterND);
 }
 
 }  // namespace quarry::ml::onnx

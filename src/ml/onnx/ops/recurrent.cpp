@@ -455,9 +455,9 @@ std::vector<at::Tensor> Rnn(NodeContext& node) {
 }  // namespace
 
 void RegisterRecurrentOperators(OperatorRegistry& registry) {
-  registry.Add("LSTM", 1, 17, Lstm);
-  registry.Add("GRU", 1, 17, Gru);
-  registry.Add("RNN", 1, 17, Rnn);
+  registry.Add("LSTM", 1, kMaxOpset, Lstm);
+  registry.Add("GRU", 1, kMaxOpset, Gru);
+  registry.Add("RNN", 1, kMaxOpset, Rnn);
 }
 
 }  // namespace quarry::ml::onnx

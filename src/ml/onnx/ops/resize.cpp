@@ -542,7 +542,7 @@ void RegisterResizeOperators(OperatorRegistry& registry) {
   registry.Add("Upsample", 9, 9, ResizeWithScalesInput);
   registry.Add("Resize", 10, 10, ResizeWithScalesInput);
   registry.Add("Resize", 11, 12, ResizeWithSizes);
-  registry.Add("Resize", 13, 17, ResizeWithSizes);
+  registry.Add("Resize", 13, kMaxOpset, ResizeWithSizes);
 }
 
 }  // namespace quarry::ml::onnx

@@ -315,21 +315,21 @@ std::vector<at::Tensor> SpaceToDepth(NodeContext& node) {
 }  // namespace
 
 void RegisterShapeOperators(OperatorRegistry& registry) {
-  registry.Add("Reshape", 1, 17, Reshape);
-  registry.Add("Flatten", 1, 17, Flatten);
-  registry.Add("Transpose", 1, 17, Transpose);
-  registry.Add("Squeeze", 1, 17, Squeeze);
-  registry.Add("Unsqueeze", 1, 17, Unsqueeze);
-  registry.Add("Concat", 1, 17, Concat);
-  registry.Add("Split", 1, 17, Split);
-  registry.Add("Shape", 1, 17, Shape);
-  registry.Add("Size", 1, 17, Size);
-  registry.Add("Identity", 1, 17, Identity);
-  registry.Add("Expand", 8, 17, Expand);
+  registry.Add("Reshape", 1, kMaxOpset, Reshape);
+  registry.Add("Flatten", 1, kMaxOpset, Flatten);
+  registry.Add("Transpose", 1, kMaxOpset, Transpose);
+  registry.Add("Squeeze", 1, kMaxOpset, Squeeze);
+  registry.Add("Unsqueeze", 1, kMaxOpset, Unsqueeze);
+  registry.Add("Concat", 1, kMaxOpset, Concat);
+  registry.Add("Split", 1, kMaxOpset, Split);
+  registry.Add("Shape", 1, kMaxOpset, Shape);
+  registry.Add("Size", 1, kMaxOpset, Size);
+  registry.Add("Identity", 1, kMaxOpset, Identity);
+  registry.Add("Expand", 8, kMaxOpset, Expand);
   registry.Add("Tile", 1, 5, TileAlongAxis);
-  registry.Add("Tile", 6, 17, Tile);
-  registry.Add("DepthToSpace", 1, 17, DepthToSpace);
-  registry.Add("SpaceToDepth", 1, 17, SpaceToDepth);
+  registry.Add("Tile", 6, kMaxOpset, Tile);
+  registry.Add("DepthToSpace", 1, kMaxOpset, DepthToSpace);
+  registry.Add("SpaceToDepth", 1, kMaxOpset, SpaceToDepth);
   RegisterShapeValueOperators(registry);
 }
 

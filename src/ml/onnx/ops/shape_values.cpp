@@ -192,14 +192,14 @@ std::vector<at::Tensor> DropoutForInference(NodeContext& node) {
 }  // namespace
 
 void RegisterShapeValueOperators(OperatorRegistry& registry) {
-  registry.Add("Constant", 1, 17, Constant);
-  registry.Add("ConstantOfShape", 9, 17, ConstantOfShape);
-  registry.Add("Range", 11, 17, Range);
-  registry.Add("EyeLike", 9, 17, EyeLike);
-  registry.Add("Trilu", 14, 17, Trilu);
-  registry.Add("Pad", 1, 17, Pad);
+  registry.Add("Constant", 1, kMaxOpset, Constant);
+  registry.Add("ConstantOfShape", 9, kMaxOpset, ConstantOfShape);
+  registry.Add("Range", 11, kMaxOpset, Range);
+  registry.Add("EyeLike", 9, kMaxOpset, EyeLike);
+  registry.Add("Trilu", 14, kMaxOpset, Trilu);
+  registry.Add("Pad", 1, kMaxOpset, Pad);
   registry.Add("Dropout", 1, 11, DropoutForInference);
-  registry.Add("Dropout", 12, 17, DropoutWithInputs);
+  registry.Add("Dropout", 12, kMaxOpset, DropoutWithInputs);
 }
 
 }  // namespace quarry::ml::onnx
