@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ml/onnx/allocation_limit.hpp"
 #include "ml/onnx/onnx_model.hpp"
+#include "ml/tensor_memory.hpp"
 
 using quarry::ml::onnx::ElementSize;
 using quarry::ml::onnx::ElementType;
@@ -20,7 +20,7 @@ using quarry::ml::onnx::HostTensor;
 using quarry::ml::onnx::OnnxModel;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  quarry::ml::onnx::InstallAllocationLimit(size_t{256} << 20);
+  quarry::ml::SetTensorSizeLimit(size_t{256} << 20);
   return 0;
 }
 

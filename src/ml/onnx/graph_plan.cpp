@@ -5,6 +5,7 @@
 
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_set>
 
@@ -196,6 +197,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     plan->output_slots_.push_back(plan->SlotOf(output.name()));
   }
   plan->FoldConstants();
+  plan->FuseActivations();
   plan->ComputeReleases();
   return plan;
 }
@@ -233,6 +235,45 @@ void GraphPlan::FoldConstants() {
   steps_ = std::move(remaining);
 }
 
+void GraphPlan::FuseActivations() {
+  // How often each slot is read, explicitly or by a subgraph.
+  std::vector<int> reads(slot_names_.size(), 0);
+  for (const Step& step : steps_) {
+    for (int slot : step.inputs) {
+      if (slot >= 0) reads[slot]++;
+    }
+    for (const auto& name : ImplicitInputs(*step.node)) reads[slot_of_.at(name)]++;
+  }
+  for (int slot : output_slots_) reads[slot]++;
+  std::vector<int> producer(slot_names_.size(), -1);
+  std::vector<bool> fused_away(steps_.size(), false);
+  for (size_t i = 0; i < steps_.size(); i++) {
+    Step& step = steps_[i];
+    if (step.node->op_type() == "Relu" && step.node->domain().empty() && step.inputs.size() == 1 &&
+        step.outputs.size() == 1 && step.inputs[0] >= 0 && step.outputs[0] >= 0 && reads[step.inputs[0]] == 1 &&
+        producer[step.inputs[0]] >= 0) {
+      Step& into = steps_[producer[step.inputs[0]]];
+      if (into.schema->applies_fused_activation && into.activation == FusedActivation::kNone &&
+          into.outputs.size() == 1) {
+        into.outputs[0] = step.outputs[0];
+        into.activation = FusedActivation::kRelu;
+        producer[step.outputs[0]] = producer[step.inputs[0]];
+        fused_away[i] = true;
+        continue;
+      }
+    }
+    for (int slot : step.outputs) {
+      if (slot >= 0) producer[slot] = static_cast<int>(i);
+    }
+  }
+  std::vector<Step> kept;
+  kept.reserve(steps_.size());
+  for (size_t i = 0; i < steps_.size(); i++) {
+    if (!fused_away[i]) kept.push_back(std::move(steps_[i]));
+  }
+  steps_ = std::move(kept);
+}
+
 void GraphPlan::ComputeReleases() {
   std::vector<int> last_use(slot_names_.size(), -1);
   for (size_t i = 0; i < steps_.size(); i++) {
@@ -250,6 +291,16 @@ void GraphPlan::ComputeReleases() {
     if (last_use[slot] >= 0 && !constants_[slot].defined())
       steps_[last_use[slot]].release.push_back(static_cast<int>(slot));
   }
+  // A step that is the last to read a value, reading it once and not from a subgraph, gets the value
+  // itself, so its kernel may overwrite it.
+  for (Step& step : steps_) {
+    if (HasSubgraph(*step.node)) continue;
+    for (size_t i = 0; i < step.inputs.size(); i++) {
+      const int slot = step.inputs[i];
+      if (slot < 0 || std::count(step.inputs.begin(), step.inputs.end(), slot) != 1) continue;
+      if (std::count(step.release.begin(), step.release.end(), slot) == 1) step.handed_over.push_back(i);
+    }
+  }
 }
 
 std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Tensor>& values,
@@ -257,6 +308,7 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
   std::vector<at::Tensor> inputs;
   inputs.reserve(step.inputs.size());
   for (int slot : step.inputs) inputs.push_back(slot < 0 ? at::Tensor() : values[slot]);
+  for (size_t i : step.handed_over) values[step.inputs[i]].reset();
   // Subgraphs see this graph's values first, then the enclosing graphs'.
   const SubgraphRunner runner = [this, &values, &lookup](const ::onnx::GraphProto& graph,
                                                          const std::vector<at::Tensor>& subgraph_inputs) {
@@ -270,7 +322,7 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
     return found->second->Run(subgraph_inputs, &inner);
   };
   try {
-    NodeContext context(*step.node, step.opset, std::move(inputs), &runner);
+    NodeContext context(*step.node, step.opset, std::move(inputs), &runner, step.activation);
     return step.schema->kernel(context);
   } catch (const OnnxError& error) {
     throw OnnxError(NodeLabel(*step.node) + ": " + error.what());

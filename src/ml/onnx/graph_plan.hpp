@@ -1,7 +1,10 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
-// last use, and initializer-only subgraphs folded into constants at load. Subgraphs of If/Loop/Scan
-// are planned once too, reading values of enclosing graphs by name.
+// last use, and initializer-only subgraphs folded into constants at load. A Relu that alone reads a
+// Conv's or an Add's output is fused into that node (FuseActivations), and a node gets the last
+// reference to an input it is the last to read, so kernels may compute in place
+// (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
+// enclosing graphs by name.
 //
 // A plan is immutable after Build(): Run() may be called from several threads at once.
 #pragma once
@@ -49,14 +52,17 @@ class GraphPlan {
     const ::onnx::NodeProto* node = nullptr;
     const OperatorSchema* schema = nullptr;
     int opset = 0;
-    std::vector<int> inputs;   // slot per input, -1 for a missing optional one
-    std::vector<int> outputs;  // slot per output, -1 for an unnamed one
-    std::vector<int> release;  // slots whose last use is this step
+    std::vector<int> inputs;          // slot per input, -1 for a missing optional one
+    std::vector<int> outputs;         // slot per output, -1 for an unnamed one
+    std::vector<int> release;         // slots whose last use is this step
+    std::vector<size_t> handed_over;  // inputs whose value the step gets (not a copy): last use, read once
+    FusedActivation activation = FusedActivation::kNone;
   };
 
   GraphPlan() = default;
   int SlotOf(const std::string& name);
   void FoldConstants();
+  void FuseActivations();
   void ComputeReleases();
   std::vector<at::Tensor> RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup) const;
 

@@ -25,6 +25,13 @@ const std::string& NodeContext::op_type() const {
   return node_.op_type();
 }
 
+bool NodeContext::input_is_exclusive(size_t i) const {
+  if (!has_input(i)) return false;
+  const at::Tensor& tensor = inputs_[i];
+  return tensor.use_count() == 1 && tensor.has_storage() && tensor.storage().use_count() == 1 &&
+         tensor.is_non_overlapping_and_dense();
+}
+
 const at::Tensor& NodeContext::input(size_t i) const {
   if (!has_input(i)) throw OnnxError("missing input " + std::to_string(i));
   return inputs_[i];
@@ -115,9 +122,9 @@ std::vector<at::Tensor> NodeContext::RunSubgraph(const ::onnx::GraphProto& graph
   return (*runner_)(graph, inputs);
 }
 
-void OperatorRegistry::Add(std::string op_type, int since, int until, Kernel kernel, std::string domain) {
+OperatorSchema& OperatorRegistry::Add(std::string op_type, int since, int until, Kernel kernel, std::string domain) {
   if (domain == "ai.onnx") domain.clear();
-  schemas_.push_back(OperatorSchema{std::move(domain), std::move(op_type), since, until, std::move(kernel)});
+  return schemas_.emplace_back(OperatorSchema{std::move(domain), std::move(op_type), since, until, std::move(kernel)});
 }
 
 const OperatorSchema* OperatorRegistry::Find(std::string_view domain, std::string_view op_type, int version) const {

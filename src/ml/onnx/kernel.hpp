@@ -41,6 +41,11 @@ void CheckAllocation(at::IntArrayRef shape, std::string_view what);
 
 class NodeContext;
 
+// An activation the plan fused into the node producing its input (GraphPlan::FuseActivations): the node's kernel
+// applies it to its output, saving a pass over memory and a tensor. Only kernels registered with
+// applies_fused_activation get one.
+enum class FusedActivation { kNone, kRelu };
+
 // Runs a subgraph (If/Loop/Scan bodies) with the given inputs, values of enclosing graphs visible by
 // name; returns its outputs in order. Provided by the executor.
 using SubgraphRunner =
@@ -53,8 +58,9 @@ using Kernel = std::function<std::vector<at::Tensor>(NodeContext& node)>;
 // The node being computed, as its kernel sees it.
 class NodeContext {
  public:
-  NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner)
-      : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner) {}
+  NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner,
+              FusedActivation activation = FusedActivation::kNone)
+      : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner), activation_(activation) {}
 
   // The opset version of the node's domain that the model imports (e.g. 13).
   int opset() const { return opset_; }
@@ -67,6 +73,11 @@ class NodeContext {
   bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i].defined(); }
   // REQUIRES-or-throws: has_input(i) (throws OnnxError "missing input i").
   const at::Tensor& input(size_t i) const;
+  // Whether input i may be overwritten in place: the executor handed over its last reference (this node
+  // is its last use) and no other tensor views its memory. Never true for graph inputs or constants.
+  bool input_is_exclusive(size_t i) const;
+  // The activation to apply to the output (kNone unless the plan fused one into this node).
+  FusedActivation activation() const { return activation_; }
   // The number of outputs the node declares, and whether output i is named (wanted) at all.
   size_t output_count() const;
   bool output_wanted(size_t i) const;
@@ -95,6 +106,7 @@ class NodeContext {
   int opset_;
   std::vector<at::Tensor> inputs_;
   const SubgraphRunner* runner_;
+  FusedActivation activation_;
 };
 
 // Registration: `since` is the first opset version the kernel implements, `until` the last (inclusive).
@@ -106,11 +118,14 @@ struct OperatorSchema {
   int since;
   int until;
   Kernel kernel;
+  // Whether the kernel applies NodeContext::activation() (so the plan may fuse a following Relu into it).
+  bool applies_fused_activation = false;
 };
 
 class OperatorRegistry {
  public:
-  void Add(std::string op_type, int since, int until, Kernel kernel, std::string domain = "");
+  // Returns the new schema (valid until the next Add) for flags such as applies_fused_activation.
+  OperatorSchema& Add(std::string op_type, int since, int until, Kernel kernel, std::string domain = "");
   // The kernel for op_type at opset `version` of `domain`, or nullptr.
   const OperatorSchema* Find(std::string_view domain, std::string_view op_type, int version) const;
   // Every registered schema (for docs and tests).

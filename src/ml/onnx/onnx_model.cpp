@@ -12,9 +12,9 @@
 #include <map>
 #include <set>
 
-#include "ml/onnx/allocation_limit.hpp"
 #include "ml/onnx/graph_plan.hpp"
 #include "ml/onnx/tensor_proto.hpp"
+#include "ml/tensor_memory.hpp"
 #include "ml/torch_warnings.hpp"
 
 namespace quarry::ml::onnx {
@@ -134,7 +134,7 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_vi
                                                                   const std::string& base_folder,
                                                                   const std::string& label) {
   const std::string prefix = "cannot load ONNX model '" + label + "': ";
-  EnsureAllocationLimit();
+  InstallTensorMemory();
   SilenceTorchWarnings();
   std::shared_ptr<OnnxModel> model(new OnnxModel());
   model->proto_ = std::make_unique<Proto>();

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "ml/tensor_memory.hpp"
+
 namespace quarry::ml {
 namespace {
 
@@ -135,6 +137,7 @@ Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& pa
   std::error_code error_code;
   if (!std::filesystem::exists(path, error_code)) return Error{"model file not found: " + path};
   if (std::filesystem::is_directory(path, error_code)) return Error{"model path is a folder, not a file: " + path};
+  InstallTensorMemory();
   torch::jit::Module module;
   try {
     module = torch::jit::load(path, torch::kCPU);

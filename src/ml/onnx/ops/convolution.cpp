@@ -102,6 +102,7 @@ std::vector<at::Tensor> Conv(NodeContext& node) {
   const at::Tensor& x = node.input(0);
   const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
   at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias);
+  if (node.activation() == FusedActivation::kRelu) y.relu_();  // y is new: overwrite it
   return {y.to(x.scalar_type())};
 }
 
@@ -267,7 +268,7 @@ std::vector<at::Tensor> QLinearConv(NodeContext& node) {
 }  // namespace
 
 void RegisterConvolutionOperators(OperatorRegistry& registry) {
-  registry.Add("Conv", 1, kMaxOpset, Conv);
+  registry.Add("Conv", 1, kMaxOpset, Conv).applies_fused_activation = true;
   registry.Add("ConvTranspose", 1, kMaxOpset, ConvTranspose);
   registry.Add("ConvInteger", 10, kMaxOpset, ConvInteger);
   registry.Add("QLinearConv", 10, kMaxOpset, QLinearConv);

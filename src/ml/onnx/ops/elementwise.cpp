@@ -84,7 +84,6 @@ at::Tensor BitShift(const NodeContext& node, const at::Tensor& a, const at::Tens
 }
 
 const BinaryOperator kBinaryOperators[] = {
-    {"Add", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::add(a, b); }, true},
     {"Sub", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::sub(a, b); }, true},
     {"Mul", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::mul(a, b); }, true},
     {"Div", 1, Divide, true},
@@ -113,6 +112,30 @@ Kernel BinaryKernel(const BinaryOperator& op) {
     if (same_types) RequireSameTypes(a, b);
     return {compute(node, a, b)};
   };
+}
+
+// Whether input i of a binary node may take the result in place: exclusive (see NodeContext), of the
+// result's shape and type.
+bool CanTakeResult(const NodeContext& node, size_t i, const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor& target = i == 0 ? a : b;
+  const at::Tensor& other = i == 0 ? b : a;
+  return node.input_is_exclusive(i) && target.scalar_type() == other.scalar_type() &&
+         at::infer_size(a.sizes(), b.sizes()) == target.sizes().vec();
+}
+
+// Add, with a fused Relu (one pass, as PyTorch's add_relu) and in place when an input's memory is free.
+std::vector<at::Tensor> Add(NodeContext& node) {
+  const at::Tensor& a = node.input(0);
+  const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
+  RequireSameTypes(a, b);
+  const bool relu = node.activation() == FusedActivation::kRelu;
+  for (size_t i = 0; i < 2; i++) {
+    if (!CanTakeResult(node, i, a, b)) continue;
+    at::Tensor target = i == 0 ? a : b;
+    const at::Tensor& other = i == 0 ? b : a;
+    return {relu ? at::_add_relu_(target, other) : target.add_(other)};
+  }
+  return {relu ? at::_add_relu(a, b) : at::add(a, b)};
 }
 
 // Min, Max, Sum and Mean fold their inputs (one or more, broadcasting) with a binary ATen operation.
@@ -177,6 +200,7 @@ std::vector<at::Tensor> CastLike(NodeContext& node) {
 
 void RegisterElementwiseOperators(OperatorRegistry& registry) {
   for (const BinaryOperator& op : kBinaryOperators) registry.Add(op.name, op.since, kMaxOpset, BinaryKernel(op));
+  registry.Add("Add", 1, kMaxOpset, Add).applies_fused_activation = true;
   registry.Add("Min", 1, kMaxOpset,
                VariadicKernel([](const at::Tensor& a, const at::Tensor& b) { return at::minimum(a, b); }));
   registry.Add("Max", 1, kMaxOpset,

@@ -1,0 +1,224 @@
+// The executor's plan-level optimizations keep ONNX semantics: a Relu fused into the Conv or Add before
+// it gives the unfused result, and is not fused when something else reads the value before the Relu;
+// kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
+// the caller's input still needs. Small graphs built here, checked against values computed by hand.
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "ml/onnx/host_tensor.hpp"
+#include "ml/onnx/onnx_model.hpp"
+
+namespace quarry::ml::onnx {
+namespace {
+
+// A graph under construction: float inputs and outputs of known shapes, initializers, nodes.
+class GraphBuilder {
+ public:
+  GraphBuilder() {
+    model_.set_ir_version(8);
+    auto* opset = model_.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(17);
+    graph_ = model_.mutable_graph();
+    graph_->set_name("plan_test");
+  }
+
+  void Input(const std::string& name, const std::vector<int64_t>& shape) { Declare(graph_->add_input(), name, shape); }
+  void Output(const std::string& name, const std::vector<int64_t>& shape) {
+    Declare(graph_->add_output(), name, shape);
+  }
+  void Floats(const std::string& name, const std::vector<int64_t>& shape, const std::vector<float>& values) {
+    auto* tensor = graph_->add_initializer();
+    tensor->set_name(name);
+    tensor->set_data_type(::onnx::TensorProto::FLOAT);
+    for (int64_t dim : shape) tensor->add_dims(dim);
+    for (float value : values) tensor->add_float_data(value);
+  }
+  void Ints(const std::string& name, const std::vector<int64_t>& values) {
+    auto* tensor = graph_->add_initializer();
+    tensor->set_name(name);
+    tensor->set_data_type(::onnx::TensorProto::INT64);
+    tensor->add_dims(static_cast<int64_t>(values.size()));
+    for (int64_t value : values) tensor->add_int64_data(value);
+  }
+  void Node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
+    auto* node = graph_->add_node();
+    node->set_op_type(op);
+    node->set_name(output + "_node");
+    for (const auto& input : inputs) node->add_input(input);
+    node->add_output(output);
+  }
+
+  std::shared_ptr<const OnnxModel> Load() const {
+    auto loaded = OnnxModel::LoadFromBytes(model_.SerializeAsString(), "", "plan_test.onnx");
+    EXPECT_TRUE(loaded.ok()) << loaded.error();
+    return loaded.ok() ? loaded.value() : nullptr;
+  }
+
+ private:
+  static void Declare(::onnx::ValueInfoProto* value, const std::string& name, const std::vector<int64_t>& shape) {
+    value->set_name(name);
+    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+    tensor_type->set_elem_type(::onnx::TensorProto::FLOAT);
+    for (int64_t dim : shape) tensor_type->mutable_shape()->add_dim()->set_dim_value(dim);
+  }
+
+  ::onnx::ModelProto model_;
+  ::onnx::GraphProto* graph_;
+};
+
+const std::vector<float> kInput = {-2.0F, -0.5F, 0.25F, 1.5F, -1.0F, 3.0F, 0.0F, -4.0F};  // shape {1, 2, 2, 2}
+
+std::vector<std::vector<float>> RunFloats(const OnnxModel& model, const std::vector<float>& input) {
+  HostTensor tensor = HostTensor::From(ElementType::kFloat, {1, 2, 2, 2}, input);
+  auto result = model.Run({tensor});
+  EXPECT_TRUE(result.ok()) << result.error();
+  std::vector<std::vector<float>> outputs;
+  if (result.ok()) {
+    for (const auto& output : result.value()) outputs.push_back(output.Values<float>());
+  }
+  return outputs;
+}
+
+// A 1x1 convolution mixing two channels: out[c] = w[c][0] * in[0] + w[c][1] * in[1] + bias[c].
+std::vector<float> Conv1x1(const std::vector<float>& in) {
+  const float w[2][2] = {{1.0F, -1.0F}, {0.5F, 2.0F}};
+  const float bias[2] = {0.25F, -1.0F};
+  std::vector<float> out(8);
+  for (int c = 0; c < 2; c++) {
+    for (int p = 0; p < 4; p++) out[c * 4 + p] = w[c][0] * in[p] + w[c][1] * in[4 + p] + bias[c];
+  }
+  return out;
+}
+
+std::vector<float> Relu(std::vector<float> values) {
+  for (float& value : values) value = std::max(value, 0.0F);
+  return values;
+}
+
+void ExpectNear(const std::vector<float>& actual, const std::vector<float>& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); i++) EXPECT_NEAR(actual[i], expected[i], 1e-5) << "at " << i;
+}
+
+void AddConvWeights(GraphBuilder& graph) {
+  graph.Floats("W", {2, 2, 1, 1}, {1.0F, -1.0F, 0.5F, 2.0F});
+  graph.Floats("B", {2}, {0.25F, -1.0F});
+}
+
+TEST(OnnxPlanTest, ReluFusedIntoConvGivesTheUnfusedResult) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Relu", {"c"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 1 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], Relu(Conv1x1(kInput)));
+}
+
+TEST(OnnxPlanTest, ReluIsNotFusedWhenTheConvOutputIsReadElsewhere) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Relu", {"c"}, "Y");
+  graph.Node("Neg", {"c"}, "N");
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("N", {1, 2, 2, 2});
+  graph.Output("c", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  const std::vector<float> conv = Conv1x1(kInput);
+  std::vector<float> negated = conv;
+  for (float& value : negated) value = -value;
+  ExpectNear(outputs[0], Relu(conv));
+  ExpectNear(outputs[1], negated);
+  ExpectNear(outputs[2], conv);
+}
+
+TEST(OnnxPlanTest, AddWithFusedReluLeavesTheCallersInputAlone) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Floats("D", {1, 2, 1, 1}, {0.5F, -1.0F});
+  graph.Node("Add", {"X", "D"}, "s");
+  graph.Node("Relu", {"s"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  HostTensor input = HostTensor::From(ElementType::kFloat, {1, 2, 2, 2}, kInput);
+  auto result = model->Run({input});
+  ASSERT_TRUE(result.ok()) << result.error();
+  std::vector<float> expected(8);
+  for (int i = 0; i < 8; i++) expected[i] = std::max(kInput[i] + (i < 4 ? 0.5F : -1.0F), 0.0F);
+  ExpectNear(result.value()[0].Values<float>(), expected);
+  EXPECT_EQ(input.Values<float>(), kInput);
+}
+
+TEST(OnnxPlanTest, InPlaceAddNeverOverwritesAValueStillNeeded) {
+  // e = exp(X); r = reshape(e) views e's memory; s = r + C is r's last use but e is read again by Mul;
+  // t = e * 2 must see exp(X). Then u = t + s overwrites one of them (both dead), v = relu(u).
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Floats("C", {1}, {1.0F});
+  graph.Floats("Two", {1}, {2.0F});
+  graph.Ints("flat", {8});
+  graph.Node("Exp", {"X"}, "e");
+  graph.Node("Reshape", {"e", "flat"}, "r");
+  graph.Node("Add", {"r", "C"}, "s");
+  graph.Node("Mul", {"e", "Two"}, "t");
+  graph.Node("Reshape", {"t", "flat"}, "tf");
+  graph.Node("Add", {"tf", "s"}, "u");
+  graph.Node("Relu", {"u"}, "v");
+  graph.Output("s", {8});
+  graph.Output("t", {1, 2, 2, 2});
+  graph.Output("v", {8});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> s(8), t(8), v(8);
+  for (int i = 0; i < 8; i++) {
+    s[i] = std::exp(kInput[i]) + 1.0F;
+    t[i] = std::exp(kInput[i]) * 2.0F;
+    v[i] = std::max(s[i] + t[i], 0.0F);
+  }
+  ExpectNear(outputs[0], s);
+  ExpectNear(outputs[1], t);
+  ExpectNear(outputs[2], v);
+}
+
+TEST(OnnxPlanTest, RepeatedRunsGiveTheSameResult) {
+  // In-place kernels must not touch constants: a second run sees the same weights.
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Add", {"c", "B4"}, "s");
+  graph.Floats("B4", {1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+  graph.Node("Relu", {"s"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  std::vector<float> expected = Conv1x1(kInput);
+  for (int i = 0; i < 8; i++) expected[i] = std::max(expected[i] + static_cast<float>(i + 1), 0.0F);
+  for (int run = 0; run < 3; run++) {
+    auto outputs = RunFloats(*model, kInput);
+    ASSERT_EQ(outputs.size(), 1U);
+    ExpectNear(outputs[0], expected);
+  }
+}
+
+}  // namespace
+}  // namespace quarry::ml::onnx
