@@ -2,9 +2,11 @@
 // (see model_function.hpp).
 #include "functions/model_function.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <future>
+#include <cstring>
 #include <optional>
+#include <vector>
 
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "functions/image_argument.hpp"
@@ -128,28 +130,42 @@ struct PreparedBatch {
   idx_t next_row = 0;  // where the following batch starts
 };
 
-// Reads, decodes and preprocesses batches of an image model's input rows. Prepare() only reads the
-// input vector, so one batch can be prepared on another thread while the model runs the previous one.
+// Reads, decodes and preprocesses batches of an image model's input rows; Prepare() only reads the
+// input vector, so the rows of a batch are prepared in parallel.
 class ImageBatchPreparer {
  public:
   ImageBatchPreparer(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count)
       : spec_(model.spec()), count_(count), argument_(kind, input, count, DecodeForModel(model.spec())) {}
 
-  // Up to batch_size usable rows from `first` on.
+  // Up to batch_size usable rows from `first` on, decoded and preprocessed on the calling thread's
+  // intra-op threads.
   PreparedBatch Prepare(idx_t first) const {
-    const int64_t item = 3LL * spec_.input_size * spec_.input_size;
+    const size_t item = 3ULL * spec_.input_size * spec_.input_size;
+    const size_t batch_size = static_cast<size_t>(spec_.batch_size);
     PreparedBatch batch;
-    batch.tensor.values.resize(static_cast<size_t>(spec_.batch_size) * item);
+    batch.tensor.values.resize(batch_size * item);
+    float* data = batch.tensor.values.data();
     idx_t row = first;
-    for (; row < count_ && static_cast<int32_t>(batch.rows.size()) < spec_.batch_size; row++) {
-      std::optional<media::Image> decoded;
-      auto view = argument_.Row(row, decoded);
-      if (!view.ok() ||
-          !ml::PreprocessImage(view.value(), spec_, batch.tensor.values.data() + batch.rows.size() * item).ok()) {
-        batch.unusable.push_back(row);
-        continue;
+    while (row < count_ && batch.rows.size() < batch_size) {
+      // Rows row.. go to slots filled..; unusable ones leave gaps, closed up below.
+      const size_t filled = batch.rows.size();
+      const size_t attempts = std::min<size_t>(batch_size - filled, count_ - row);
+      std::vector<char> usable(attempts, 0);
+      ml::ParallelFor(static_cast<int64_t>(attempts), [&](int64_t i) {
+        std::optional<media::Image> decoded;
+        auto view = argument_.Row(row + i, decoded);
+        usable[i] = view.ok() && ml::PreprocessImage(view.value(), spec_, data + (filled + i) * item).ok();
+      });
+      for (size_t i = 0; i < attempts; i++) {
+        if (!usable[i]) {
+          batch.unusable.push_back(row + i);
+          continue;
+        }
+        const size_t slot = batch.rows.size();
+        if (slot != filled + i) std::memmove(data + slot * item, data + (filled + i) * item, item * sizeof(float));
+        batch.rows.push_back(row + i);
       }
-      batch.rows.push_back(row);
+      row += attempts;
     }
     batch.next_row = row;
     batch.tensor.values.resize(batch.rows.size() * item);
@@ -163,24 +179,22 @@ class ImageBatchPreparer {
   ImageArgument argument_;
 };
 
-// Runs an image model over the rows of `input`: while the model runs one batch, the next one is read,
-// decoded and preprocessed on another thread, so a lone chunk (glob() yields one) still overlaps
-// decoding with inference.
+// Runs an image model over the rows of `input`, batch by batch: each batch is decoded and preprocessed
+// on the same intra-op threads the model then runs it on, so a lone chunk (glob() yields one) decodes on
+// every core, and no thread competes with the model's for the cores.
 void RunImageModel(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count,
                    duckdb::Vector& result) {
   OutputWriter writer(model, result);
   const ImageBatchPreparer preparer(model, kind, input, count);
-  PreparedBatch current = preparer.Prepare(0);
-  while (true) {
-    std::future<PreparedBatch> next;
-    const bool more = current.next_row < count;
-    if (more) {
-      next = std::async(std::launch::async, [&preparer, first = current.next_row] { return preparer.Prepare(first); });
+  for (idx_t next_row = 0; next_row < count;) {
+    PreparedBatch batch;
+    {
+      const ml::IntraOpThreadScope threads;
+      batch = preparer.Prepare(next_row);
     }
-    for (const idx_t row : current.unusable) duckdb::FlatVector::SetNull(result, row, true);
-    if (!current.rows.empty()) RunBatch(model, current.tensor, current.rows, writer, result);
-    if (!more) break;
-    current = next.get();
+    for (const idx_t row : batch.unusable) duckdb::FlatVector::SetNull(result, row, true);
+    if (!batch.rows.empty()) RunBatch(model, batch.tensor, batch.rows, writer, result);
+    next_row = batch.next_row;
   }
 }
 

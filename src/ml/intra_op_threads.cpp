@@ -47,4 +47,13 @@ IntraOpThreadScope::~IntraOpThreadScope() {
   --running_calls;
 }
 
+void ParallelFor(int64_t count, const std::function<void(int64_t)>& body) {
+  if (count <= 1 || omp_get_max_threads() == 1) {
+    for (int64_t i = 0; i < count; i++) body(i);
+    return;
+  }
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t i = 0; i < count; i++) body(i);
+}
+
 }  // namespace quarry::ml

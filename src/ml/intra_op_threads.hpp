@@ -9,6 +9,9 @@
 // 2 cores cost 40% more CPU for the same work). Thread-safe; the count is process-wide.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 namespace quarry::ml {
 
 class IntraOpThreadScope {
@@ -24,5 +27,11 @@ class IntraOpThreadScope {
  private:
   int threads_ = 1;
 };
+
+// Runs body(i) for each i in [0, count) on the calling thread's intra-op threads (OpenMP's, which
+// libtorch's kernels use too, as an IntraOpThreadScope set them), so work between model calls, such as
+// decoding a batch's pictures, shares the cores without starting more threads than there are. `body` must
+// not throw.
+void ParallelFor(int64_t count, const std::function<void(int64_t)>& body);
 
 }  // namespace quarry::ml
