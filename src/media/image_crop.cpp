@@ -13,11 +13,6 @@ std::string Rectangle(int32_t x, int32_t y, int32_t width, int32_t height) {
          ")";
 }
 
-// Python's round() of (outer - inner) / 2: half to even, so 3 / 2 -> 2 and 1 / 2 -> 0.
-int32_t CenteredOffset(int32_t outer, int32_t inner) {
-  return static_cast<int32_t>(std::nearbyint((static_cast<double>(outer) - inner) / 2.0));
-}
-
 }  // namespace
 
 Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, int32_t height) {
@@ -43,12 +38,16 @@ Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, 
   return result;
 }
 
+int32_t CenterCropOffset(int32_t outer, int32_t inner) {
+  return static_cast<int32_t>(std::nearbyint((static_cast<double>(outer) - inner) / 2.0));
+}
+
 Result<Image> CenterCrop(const ImageView& image, int32_t width, int32_t height) {
   if (width > image.width || height > image.height) {
     return Error{"center crop is larger than the " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                  " image: " + std::to_string(width) + "x" + std::to_string(height)};
   }
-  return Crop(image, CenteredOffset(image.width, width), CenteredOffset(image.height, height), width, height);
+  return Crop(image, CenterCropOffset(image.width, width), CenterCropOffset(image.height, height), width, height);
 }
 
 }  // namespace quarry::media

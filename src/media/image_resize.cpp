@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -310,14 +311,27 @@ void HorizontalPass(const ImageView& image, int first_row, const AxisCoefficient
   }
 }
 
-// Pillow's ImagingResampleInner for 8-bit images of 1, 3 or 4 interleaved channels.
-Image ResampleConvolution(const ImageView& image, int32_t width, int32_t height, const Filter& filter) {
-  const bool horizontal = width != image.width;
-  const bool vertical = height != image.height;
-  const AxisCoefficients columns = PrecomputeCoefficients(image.width, width, filter);
-  AxisCoefficients rows = PrecomputeCoefficients(image.height, height, filter);
+// The outputs [begin, begin + size) of an axis's coefficients.
+AxisCoefficients Window(const AxisCoefficients& axis, int32_t begin, int32_t size) {
+  AxisCoefficients window;
+  window.taps = axis.taps;
+  window.first.assign(axis.first.begin() + begin, axis.first.begin() + begin + size);
+  window.count.assign(axis.count.begin() + begin, axis.count.begin() + begin + size);
+  window.weights.assign(axis.weights.begin() + static_cast<ptrdiff_t>(begin) * axis.taps,
+                        axis.weights.begin() + static_cast<ptrdiff_t>(begin + size) * axis.taps);
+  return window;
+}
+
+// Pillow's ImagingResampleInner for 8-bit images of 1, 3 or 4 interleaved channels, for the output
+// pixels the coefficients describe (all of them, or a window): the horizontal pass (skipped when
+// !horizontal, Pillow's "same width") over the source rows the vertical pass reads, then the vertical
+// pass (skipped when !vertical).
+Image ResampleConvolution(const ImageView& image, const AxisCoefficients& columns, AxisCoefficients rows,
+                          bool horizontal, bool vertical) {
   const int first_row = rows.first.front();
   const int last_row = rows.first.back() + rows.count.back();
+  const auto width = static_cast<int32_t>(columns.first.size());
+  const auto height = static_cast<int32_t>(rows.first.size());
 
   Image temporary;
   ImageView source = image;
@@ -335,6 +349,12 @@ Image ResampleConvolution(const ImageView& image, int32_t width, int32_t height,
   ResampleVertical(source, rows, result);
 #endif
   return result;
+}
+
+Image ResampleConvolution(const ImageView& image, int32_t width, int32_t height, const Filter& filter) {
+  return ResampleConvolution(image, PrecomputeCoefficients(image.width, width, filter),
+                             PrecomputeCoefficients(image.height, height, filter), width != image.width,
+                             height != image.height);
 }
 
 // MULDIV255 of libImaging/Convert.c: (a * b + 128) / 255 rounded, in Pillow's integer form.
@@ -395,43 +415,66 @@ Image ResizeNearest(const ImageView& image, int32_t width, int32_t height) {
   return result;
 }
 
-}  // namespace
-
-Result<Image> Resize(const ImageView& image, int32_t width, int32_t height, ResizeFilter filter) {
+// Why `image` cannot be resized to width × height, or nullopt.
+std::optional<std::string> ResizeProblem(const ImageView& image, int32_t width, int32_t height) {
   if (image.channels != 1 && image.channels != 3 && image.channels != 4) {
-    return Error{"cannot resize an image whose channel count is not 1, 3 or 4: " + std::to_string(image.channels)};
+    return "cannot resize an image whose channel count is not 1, 3 or 4: " + std::to_string(image.channels);
   }
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != static_cast<size_t>(image.width) * image.height * image.channels) {
-    return Error{"cannot resize an empty or inconsistent image of size " + std::to_string(image.width) + "x" +
-                 std::to_string(image.height)};
+    return "cannot resize an empty or inconsistent image of size " + std::to_string(image.width) + "x" +
+           std::to_string(image.height);
   }
   if (width <= 0 || height <= 0) {
-    return Error{"resize target size must be positive: " + std::to_string(width) + "x" + std::to_string(height)};
+    return "resize target size must be positive: " + std::to_string(width) + "x" + std::to_string(height);
   }
   if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > kMaxOutputPixels) {
-    return Error{"resize target size exceeds the pixel limit: " + std::to_string(width) + "x" + std::to_string(height)};
+    return "resize target size exceeds the pixel limit: " + std::to_string(width) + "x" + std::to_string(height);
   }
+  return std::nullopt;
+}
+
+Filter ConvolutionFilter(ResizeFilter filter) {
+  return filter == ResizeFilter::kBox       ? Filter{BoxFilter, 0.5}
+         : filter == ResizeFilter::kBicubic ? Filter{BicubicFilter, 2.0}
+                                            : Filter{BilinearFilter, 1.0};
+}
+
+}  // namespace
+
+Result<Image> Resize(const ImageView& image, int32_t width, int32_t height, ResizeFilter filter) {
+  if (auto problem = ResizeProblem(image, width, height)) return Error{*problem};
   if (width == image.width && height == image.height) return image.ToImage();  // Pillow returns a copy
-  switch (filter) {
-    case ResizeFilter::kNearest:
-      return ResizeNearest(image, width, height);
-    case ResizeFilter::kBilinear:
-      break;
-    case ResizeFilter::kBicubic:
-      break;
-    case ResizeFilter::kBox:
-      break;
-  }
-  const Filter convolution = filter == ResizeFilter::kBox       ? Filter{BoxFilter, 0.5}
-                             : filter == ResizeFilter::kBicubic ? Filter{BicubicFilter, 2.0}
-                                                                : Filter{BilinearFilter, 1.0};
+  if (filter == ResizeFilter::kNearest) return ResizeNearest(image, width, height);
+  const Filter convolution = ConvolutionFilter(filter);
   if (image.channels != 4) return ResampleConvolution(image, width, height, convolution);
   Image premultiplied = image.ToImage();
   Premultiply(premultiplied);
   Image result = ResampleConvolution(premultiplied, width, height, convolution);
   Unpremultiply(result);
   return result;
+}
+
+Result<Image> ResizeCenterCrop(const ImageView& image, int32_t width, int32_t height, int32_t crop_width,
+                               int32_t crop_height, ResizeFilter filter) {
+  if (auto problem = ResizeProblem(image, width, height)) return Error{*problem};
+  if (crop_width <= 0 || crop_height <= 0 || crop_width > width || crop_height > height) {
+    return Error{"center crop " + std::to_string(crop_width) + "x" + std::to_string(crop_height) +
+                 " does not fit the resized " + std::to_string(width) + "x" + std::to_string(height) + " image"};
+  }
+  // Only the convolution filters on 1 or 3 channels, resampled along both axes, take the short cut.
+  if (filter == ResizeFilter::kNearest || image.channels == 4 || width == image.width || height == image.height) {
+    Result<Image> resized = Resize(image, width, height, filter);
+    if (!resized.ok()) return resized;
+    return CenterCrop(resized.value(), crop_width, crop_height);
+  }
+  const Filter convolution = ConvolutionFilter(filter);
+  return ResampleConvolution(
+      image,
+      Window(PrecomputeCoefficients(image.width, width, convolution), CenterCropOffset(width, crop_width), crop_width),
+      Window(PrecomputeCoefficients(image.height, height, convolution), CenterCropOffset(height, crop_height),
+             crop_height),
+      true, true);
 }
 
 }  // namespace quarry::media

@@ -22,6 +22,12 @@ enum class ResizeFilter { kNearest, kBilinear, kBicubic, kBox };
 Result<Image> Resize(const ImageView& image, int32_t width, int32_t height,
                      ResizeFilter filter = ResizeFilter::kBilinear);
 
+// Resize(image, width, height, filter) followed by CenterCrop(crop_width, crop_height), computing only
+// the pixels kept (torchvision's Resize(S) then CenterCrop(S), as models preprocess): the same bytes,
+// a quarter less work for a 4:3 picture. Errors as Resize, and when the crop does not fit.
+Result<Image> ResizeCenterCrop(const ImageView& image, int32_t width, int32_t height, int32_t crop_width,
+                               int32_t crop_height, ResizeFilter filter = ResizeFilter::kBilinear);
+
 // The rectangle at (x, y) of width × height (both > 0); an error when it does not lie inside the image.
 Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, int32_t height);
 
@@ -29,6 +35,9 @@ Result<Image> Crop(const ImageView& image, int32_t x, int32_t y, int32_t width, 
 // left likewise, Python's round, half to even); an error when larger than the image (torchvision would
 // pad) or not positive.
 Result<Image> CenterCrop(const ImageView& image, int32_t width, int32_t height);
+// The offset of CenterCrop's rectangle of `inner` along an axis of `outer`: Python's round((outer -
+// inner) / 2), half to even.
+int32_t CenterCropOffset(int32_t outer, int32_t inner);
 
 // One gray channel, bit-identical to Pillow's convert('L') of the RGB(A) image (libImaging/Convert.c):
 // L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16, i.e. R·0.299 + G·0.587 + B·0.114 rounded in 16-bit

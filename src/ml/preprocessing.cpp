@@ -107,9 +107,7 @@ Result<bool> PreprocessImage(const media::ImageView& image, const ModelSpec& spe
       const auto scaled = static_cast<int32_t>(std::min<int64_t>(size * longer / shorter, INT32_MAX));
       const int32_t new_width = width <= height ? size : scaled;
       const int32_t new_height = width <= height ? scaled : size;
-      Result<media::Image> scaled_image = media::Resize(source, new_width, new_height, media::ResizeFilter::kBilinear);
-      if (!scaled_image.ok()) return Error{"cannot resize image for the model: " + scaled_image.error()};
-      resized = media::CenterCrop(scaled_image.value(), size, size);
+      resized = media::ResizeCenterCrop(source, new_width, new_height, size, size, media::ResizeFilter::kBilinear);
       break;
     }
     case ResizeMode::kLetterbox: {

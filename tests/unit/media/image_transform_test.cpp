@@ -192,5 +192,43 @@ TEST(TransformTest, CenterCropRoundsOffsetsHalfToEvenAsTorchvision) {
   EXPECT_FALSE(CenterCrop(image, 0, 0).ok());
 }
 
+TEST(TransformTest, ResizeCenterCropEqualsResizeThenCenterCrop) {
+  // Every filter and channel count, shrinking and enlarging, crops of odd and even margins, and the
+  // fallbacks (same width, same height, nearest, alpha): the same bytes as the two steps.
+  const ResizeFilter filters[] = {ResizeFilter::kBilinear, ResizeFilter::kBicubic, ResizeFilter::kBox,
+                                  ResizeFilter::kNearest};
+  struct Geometry {
+    int32_t in_width, in_height, width, height, crop_width, crop_height;
+  };
+  const Geometry geometries[] = {
+      {320, 240, 298, 224, 224, 224}, {240, 320, 224, 298, 224, 224}, {97, 61, 33, 21, 20, 17}, {13, 9, 40, 27, 31, 26},
+      {50, 40, 50, 30, 41, 29},       {50, 40, 35, 40, 35, 11},       {64, 64, 32, 32, 32, 32}};
+  uint32_t seed = 10;
+  for (int channels : {1, 3, 4}) {
+    for (const auto& g : geometries) {
+      const Image image = RandomImage(g.in_width, g.in_height, channels, seed++);
+      for (ResizeFilter filter : filters) {
+        SCOPED_TRACE(std::to_string(channels) + " channels, " + std::to_string(g.in_width) + "x" +
+                     std::to_string(g.in_height) + " -> " + std::to_string(g.width) + "x" + std::to_string(g.height) +
+                     " crop " + std::to_string(g.crop_width) + "x" + std::to_string(g.crop_height) + ", filter " +
+                     std::to_string(static_cast<int>(filter)));
+        auto resized = Resize(image, g.width, g.height, filter);
+        ASSERT_TRUE(resized.ok()) << resized.error();
+        auto expected = CenterCrop(resized.value(), g.crop_width, g.crop_height);
+        ASSERT_TRUE(expected.ok()) << expected.error();
+        auto actual = ResizeCenterCrop(image, g.width, g.height, g.crop_width, g.crop_height, filter);
+        ASSERT_TRUE(actual.ok()) << actual.error();
+        EXPECT_EQ(actual.value().width, g.crop_width);
+        EXPECT_EQ(actual.value().height, g.crop_height);
+        EXPECT_EQ(actual.value().pixels, expected.value().pixels);
+      }
+    }
+  }
+  const Image image = RandomImage(20, 10, 3, 1);
+  EXPECT_FALSE(ResizeCenterCrop(image, 10, 5, 11, 5).ok());
+  EXPECT_FALSE(ResizeCenterCrop(image, 10, 5, 0, 5).ok());
+  EXPECT_FALSE(ResizeCenterCrop(image, 0, 5, 1, 1).ok());
+}
+
 }  // namespace
 }  // namespace quarry::media
