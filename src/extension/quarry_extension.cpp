@@ -8,6 +8,7 @@
 #include "functions/image_codec_functions.hpp"
 #include "functions/image_transform_functions.hpp"
 #include "functions/model_catalog.hpp"
+#include "functions/model_input_pushdown.hpp"
 #include "functions/model_statements.hpp"
 #include "functions/ocr_functions.hpp"
 #include "functions/read_audio.hpp"
@@ -32,6 +33,7 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterOcrFunctions(loader);
   RegisterSpeechFunctions(loader);
   RegisterModelStatements(database);
+  RegisterModelInputPushdown(database);
   // Last: the models saved in this database come back with their functions.
   RestoreModels(database);
 }

@@ -27,6 +27,15 @@ struct FileScanBindData : public duckdb::TableFunctionData {
   bool drop_invalid = false;
 };
 
+}  // namespace
+
+FileRowReader* FileScanReader(duckdb::FunctionData* bind_data) {
+  auto* data = dynamic_cast<FileScanBindData*>(bind_data);
+  return data != nullptr ? data->reader.get() : nullptr;
+}
+
+namespace {
+
 // Which source column an output column is.
 struct OutputColumn {
   enum class Kind { kPath, kReader, kError, kPartition, kNone } kind = Kind::kNone;

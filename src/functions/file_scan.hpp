@@ -45,7 +45,14 @@ class FileRowReader {
   // Fills row request.row of the requested columns for `file`. Never throws for bad file contents:
   // returns the reason in RowOutcome::error instead.
   virtual RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const = 0;
+  // A hint from the optimizer, before the scan starts: every use of the reader's picture column needs
+  // it only at least `side` pixels wide and high (a model's input size), so a reader that can decode
+  // smaller (JPEG DCT scaling) may. Readers without pictures ignore it.
+  virtual void HintMinimumPictureSide(int32_t side) {}
 };
+
+// The reader of a file table function's bind data, or nullptr when `bind_data` is not a file scan's.
+FileRowReader* FileScanReader(duckdb::FunctionData* bind_data);
 
 // Makes the reader from the function's bind input (its own named parameters). Throws DuckDB's
 // BinderException / InvalidInputException for bad arguments.

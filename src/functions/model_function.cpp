@@ -260,6 +260,14 @@ void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, du
 
 }  // namespace
 
+std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression) {
+  const auto* info = dynamic_cast<const ModelFunctionInfo*>(expression.function.function_info.get());
+  if (info == nullptr || expression.children.size() != 1 || expression.children[0]->return_type != ImageType()) {
+    return std::nullopt;
+  }
+  return info->model->spec().input_size;
+}
+
 duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedModel> model) {
   duckdb::ScalarFunctionSet set(model->spec().name);
   const auto output = OutputType(*model);

@@ -8,14 +8,24 @@
 // retried row by row.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "duckdb.hpp"
 #include "ml/loaded_model.hpp"
+
+namespace duckdb {
+class BoundFunctionExpression;
+}  // namespace duckdb
 
 namespace quarry {
 
 // The scalar function set for `model` (one overload per accepted input type), named after the model.
 duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedModel> model);
+
+// When `expression` calls a model function on an image struct: the side in pixels the model resizes
+// pictures to (its input_size); otherwise nullopt. For the optimizer (model_input_pushdown.cpp).
+std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression);
 
 }  // namespace quarry

@@ -7,6 +7,8 @@
 // scale still covering the target, then resized (Pillow-compatible bilinear) to exactly w × h.
 #include "functions/read_images.hpp"
 
+#include <algorithm>
+
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/file_scan.hpp"
 #include "functions/image_type.hpp"
@@ -63,6 +65,15 @@ class ImageRowReader : public FileRowReader {
       WriteImage(*vector, request.row, file.path, std::move(image).value(), fields);
     }
     return outcome;
+  }
+
+  // Only models read the pictures (the optimizer's finding): decode JPEGs at the smallest DCT scale
+  // still covering `side` on both axes, as a model called on the file's path does. An explicit
+  // size := wins.
+  void HintMinimumPictureSide(int32_t side) override {
+    if (target_width > 0) return;
+    decode.min_width = std::max(decode.min_width, side);
+    decode.min_height = std::max(decode.min_height, side);
   }
 
  private:

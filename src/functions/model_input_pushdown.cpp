@@ -1,0 +1,187 @@
+// The model-input pushdown rule (see model_input_pushdown.hpp). It runs after DuckDB's optimizers, on the
+// final logical plan: for each read_images scan it follows the binding of its `image` column through
+// projections that pass it on unchanged, and classifies every reference to it.
+#include "functions/model_input_pushdown.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "duckdb/optimizer/optimizer_extension.hpp"
+#include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/expression/bound_function_expression.hpp"
+#include "duckdb/planner/expression_iterator.hpp"
+#include "duckdb/planner/logical_operator_visitor.hpp"
+#include "duckdb/planner/operator/logical_get.hpp"
+#include "duckdb/planner/operator/logical_projection.hpp"
+#include "functions/file_scan.hpp"
+#include "functions/model_function.hpp"
+
+namespace quarry {
+namespace {
+
+using duckdb::ColumnBinding;
+using duckdb::Expression;
+using duckdb::ExpressionClass;
+using duckdb::LogicalOperator;
+using duckdb::LogicalOperatorType;
+
+// Operators the rule can see every use of a column through: their expressions are all the references
+// they make, and they pass their children's bindings on unchanged (or, for projections, by expression).
+bool IsFollowed(LogicalOperatorType type) {
+  switch (type) {
+    case LogicalOperatorType::LOGICAL_PROJECTION:
+    case LogicalOperatorType::LOGICAL_FILTER:
+    case LogicalOperatorType::LOGICAL_AGGREGATE_AND_GROUP_BY:
+    case LogicalOperatorType::LOGICAL_LIMIT:
+    case LogicalOperatorType::LOGICAL_ORDER_BY:
+    case LogicalOperatorType::LOGICAL_TOP_N:
+    case LogicalOperatorType::LOGICAL_GET:
+    case LogicalOperatorType::LOGICAL_COMPARISON_JOIN:
+    case LogicalOperatorType::LOGICAL_CROSS_PRODUCT:
+    case LogicalOperatorType::LOGICAL_CREATE_TABLE:
+    case LogicalOperatorType::LOGICAL_INSERT:
+    case LogicalOperatorType::LOGICAL_COPY_TO_FILE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Sinks store their child's output: the child's columns are the query's result.
+bool IsSink(LogicalOperatorType type) {
+  return type == LogicalOperatorType::LOGICAL_CREATE_TABLE || type == LogicalOperatorType::LOGICAL_INSERT ||
+         type == LogicalOperatorType::LOGICAL_COPY_TO_FILE;
+}
+
+bool PlanIsFollowed(const LogicalOperator& op) {
+  if (!IsFollowed(op.type)) return false;
+  return std::all_of(op.children.begin(), op.children.end(), [](const auto& child) { return PlanIsFollowed(*child); });
+}
+
+void CollectImageScans(LogicalOperator& op, std::vector<duckdb::LogicalGet*>& scans) {
+  if (op.type == LogicalOperatorType::LOGICAL_GET) {
+    auto& get = op.Cast<duckdb::LogicalGet>();
+    if (get.function.name == "read_images" && FileScanReader(get.bind_data.get()) != nullptr) scans.push_back(&get);
+  }
+  for (auto& child : op.children) CollectImageScans(*child, scans);
+}
+
+// The uses of a set of bindings (one column, renamed by projections) across a plan.
+class ColumnUses {
+ public:
+  explicit ColumnUses(ColumnBinding binding) { bindings_.insert(Key(binding)); }
+
+  // Walks the plan until no projection passes the column on under a binding not yet followed.
+  void Classify(LogicalOperator& root) {
+    size_t followed = 0;
+    while (!refused_ && followed != bindings_.size()) {
+      followed = bindings_.size();
+      sides_.clear();
+      Visit(root);
+    }
+  }
+
+  // The largest model input size the column feeds, when every use is a model's input (and there is one).
+  std::optional<int32_t> PictureSide(LogicalOperator& root) const {
+    if (refused_ || sides_.empty()) return std::nullopt;
+    const LogicalOperator* result = &root;
+    while (IsSink(result->type) && !result->children.empty()) result = result->children[0].get();
+    for (const auto& binding : const_cast<LogicalOperator*>(result)->GetColumnBindings()) {
+      if (bindings_.count(Key(binding)) > 0) return std::nullopt;  // the pictures are in the result
+    }
+    return *std::max_element(sides_.begin(), sides_.end());
+  }
+
+ private:
+  using BindingKey = std::pair<duckdb::idx_t, duckdb::idx_t>;
+  static BindingKey Key(const ColumnBinding& binding) { return {binding.table_index, binding.column_index}; }
+
+  bool IsFollowedColumn(const Expression& expression) const {
+    return expression.GetExpressionClass() == ExpressionClass::BOUND_COLUMN_REF &&
+           bindings_.count(Key(expression.Cast<duckdb::BoundColumnRefExpression>().binding)) > 0;
+  }
+
+  void Visit(LogicalOperator& op) {
+    if (op.type == LogicalOperatorType::LOGICAL_PROJECTION) {
+      for (duckdb::idx_t i = 0; i < op.expressions.size(); i++) {
+        if (IsFollowedColumn(*op.expressions[i])) {
+          bindings_.insert({op.Cast<duckdb::LogicalProjection>().table_index, i});  // passed on as it is
+        } else {
+          VisitExpression(*op.expressions[i]);
+        }
+      }
+    } else {
+      // Every expression of the operator: filters, aggregates and groups, orders, join conditions, ...
+      duckdb::LogicalOperatorVisitor::EnumerateExpressions(op, [&](duckdb::unique_ptr<Expression>* expression) {
+        if (IsFollowedColumn(**expression)) {
+          refused_ = true;  // grouped, sorted, compared, filtered on as a whole
+        } else {
+          VisitExpression(**expression);
+        }
+      });
+    }
+    for (auto& child : op.children) Visit(*child);
+  }
+
+  void VisitExpression(Expression& expression) {
+    duckdb::ExpressionIterator::EnumerateChildren(expression, [&](Expression& child) {
+      if (!IsFollowedColumn(child)) return VisitExpression(child);
+      std::optional<int32_t> side;
+      if (expression.GetExpressionClass() == ExpressionClass::BOUND_FUNCTION) {
+        side = ModelPictureSide(expression.Cast<duckdb::BoundFunctionExpression>());
+      }
+      if (side) {
+        sides_.push_back(*side);
+      } else {
+        refused_ = true;
+      }
+    });
+  }
+
+  std::set<BindingKey> bindings_;
+  std::vector<int32_t> sides_;
+  bool refused_ = false;
+};
+
+// The position of the `image` column among the scan's column ids, when the scan reads it whole and no
+// filter was pushed into the scan on it.
+std::optional<duckdb::idx_t> WholeImageColumn(const duckdb::LogicalGet& get) {
+  const auto& column_ids = get.GetColumnIds();
+  for (duckdb::idx_t i = 0; i < column_ids.size(); i++) {
+    const auto& column = column_ids[i];
+    if (column.IsRowIdColumn() || column.GetPrimaryIndex() >= get.names.size()) continue;
+    if (get.names[column.GetPrimaryIndex()] != "image") continue;
+    if (column.HasChildren() || get.table_filters.filters.count(i) > 0 ||
+        get.table_filters.filters.count(column.GetPrimaryIndex()) > 0) {
+      return std::nullopt;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
+void PushModelInputSize(duckdb::OptimizerExtensionInput&, duckdb::unique_ptr<LogicalOperator>& plan) {
+  if (!plan || !PlanIsFollowed(*plan)) return;
+  std::vector<duckdb::LogicalGet*> scans;
+  CollectImageScans(*plan, scans);
+  for (duckdb::LogicalGet* get : scans) {
+    const auto column = WholeImageColumn(*get);
+    if (!column) continue;
+    ColumnUses uses(ColumnBinding(get->table_index, *column));
+    uses.Classify(*plan);
+    if (const auto side = uses.PictureSide(*plan)) FileScanReader(get->bind_data.get())->HintMinimumPictureSide(*side);
+  }
+}
+
+}  // namespace
+
+void RegisterModelInputPushdown(duckdb::DatabaseInstance& database) {
+  duckdb::OptimizerExtension extension;
+  extension.optimize_function = PushModelInputSize;
+  duckdb::DBConfig::GetConfig(database).optimizer_extensions.push_back(extension);
+}
+
+}  // namespace quarry
