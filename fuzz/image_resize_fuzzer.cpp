@@ -2,7 +2,8 @@
 // The first bytes choose a small source size, channel count, target size, filter and crop; the rest are
 // the pixels. Checks that Resize never fails on valid arguments, that the result has the asked size,
 // that a constant 1- or 3-channel image stays constant, and that filters without negative lobes
-// (nearest, bilinear, box) stay within the source's range; crops and gray must not crash.
+// (nearest, bilinear, box) stay within the source's range, that ResizeCenterCrop gives the same bytes as
+// Resize then CenterCrop; crops and gray must not crash.
 // fuzz-sources: src/media/image_resize.cpp src/media/image_crop.cpp src/media/image_gray.cpp src/media/image.cpp
 #include <algorithm>
 #include <cstddef>
@@ -45,6 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (bounded && (sample < *low || sample > *high)) std::abort();
     }
   }
+
+  const int crop_width = 1 + data[7] % width, crop_height = 1 + data[8] % height;
+  auto window = quarry::media::ResizeCenterCrop(image, width, height, crop_width, crop_height, filter);
+  auto two_steps = quarry::media::CenterCrop(out, crop_width, crop_height);
+  if (!window.ok() || !two_steps.ok() || window.value().pixels != two_steps.value().pixels) std::abort();
 
   const int x = data[7] % (image.width + 1), y = data[8] % (image.height + 1);
   const int crop_size = 1 + data[9] % 40;
