@@ -197,6 +197,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     plan->output_slots_.push_back(plan->SlotOf(output.name()));
   }
   plan->FoldConstants();
+  plan->FuseHardSwish();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;
@@ -235,8 +236,7 @@ void GraphPlan::FoldConstants() {
   steps_ = std::move(remaining);
 }
 
-void GraphPlan::FuseActivations() {
-  // How often each slot is read, explicitly or by a subgraph.
+std::vector<int> GraphPlan::ReadCounts() const {
   std::vector<int> reads(slot_names_.size(), 0);
   for (const Step& step : steps_) {
     for (int slot : step.inputs) {
@@ -245,33 +245,7 @@ void GraphPlan::FuseActivations() {
     for (const auto& name : ImplicitInputs(*step.node)) reads[slot_of_.at(name)]++;
   }
   for (int slot : output_slots_) reads[slot]++;
-  std::vector<int> producer(slot_names_.size(), -1);
-  std::vector<bool> fused_away(steps_.size(), false);
-  for (size_t i = 0; i < steps_.size(); i++) {
-    Step& step = steps_[i];
-    if (step.node->op_type() == "Relu" && step.node->domain().empty() && step.inputs.size() == 1 &&
-        step.outputs.size() == 1 && step.inputs[0] >= 0 && step.outputs[0] >= 0 && reads[step.inputs[0]] == 1 &&
-        producer[step.inputs[0]] >= 0) {
-      Step& into = steps_[producer[step.inputs[0]]];
-      if (into.schema->applies_fused_activation && into.activation == FusedActivation::kNone &&
-          into.outputs.size() == 1) {
-        into.outputs[0] = step.outputs[0];
-        into.activation = FusedActivation::kRelu;
-        producer[step.outputs[0]] = producer[step.inputs[0]];
-        fused_away[i] = true;
-        continue;
-      }
-    }
-    for (int slot : step.outputs) {
-      if (slot >= 0) producer[slot] = static_cast<int>(i);
-    }
-  }
-  std::vector<Step> kept;
-  kept.reserve(steps_.size());
-  for (size_t i = 0; i < steps_.size(); i++) {
-    if (!fused_away[i]) kept.push_back(std::move(steps_[i]));
-  }
-  steps_ = std::move(kept);
+  return reads;
 }
 
 void GraphPlan::ComputeReleases() {

@@ -1,8 +1,9 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
-// last use, and initializer-only subgraphs folded into constants at load. A Relu that alone reads a
-// Conv's or an Add's output is fused into that node (FuseActivations), and a node gets the last
-// reference to an input it is the last to read, so kernels may compute in place
+// last use, and initializer-only subgraphs folded into constants at load. Some patterns become one step
+// (graph_fusion.cpp): a Relu that alone reads a Conv's or an Add's output, and hard-swish spelled out as
+// Add/Clip/Mul/Div. A node gets the last reference to an input it is the last to read, so kernels may
+// compute in place
 // (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
 // enclosing graphs by name.
 //
@@ -62,7 +63,12 @@ class GraphPlan {
   GraphPlan() = default;
   int SlotOf(const std::string& name);
   void FoldConstants();
+  // Graph rewrites (graph_fusion.cpp).
+  void FuseHardSwish();
   void FuseActivations();
+  void DropSteps(const std::vector<bool>& dropped);
+  // How often each slot is read: by steps, by subgraphs (by name), as a graph output.
+  std::vector<int> ReadCounts() const;
   void ComputeReleases();
   std::vector<at::Tensor> RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup) const;
 

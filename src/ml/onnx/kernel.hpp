@@ -138,6 +138,9 @@ class OperatorRegistry {
 // The process-wide registry with every operator family registered (built on first use, then read-only).
 const OperatorRegistry& Operators();
 
+// The domain of operators the plan makes from patterns (graph_fusion.cpp); no exporter writes it.
+inline constexpr const char* kFusedDomain = "quarry.fused";
+
 // The newest opset version the registry's kernels are written against; newer models run when every
 // operator they use has a kernel whose range covers their opset.
 inline constexpr int kMaxOpset = 17;

@@ -4,6 +4,7 @@
 // the caller's input still needs. Small graphs built here, checked against values computed by hand.
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -218,6 +219,72 @@ TEST(OnnxPlanTest, RepeatedRunsGiveTheSameResult) {
     ASSERT_EQ(outputs.size(), 1U);
     ExpectNear(outputs[0], expected);
   }
+}
+
+// x * Clip(x + 3, 0, 6) / 6 for the test input.
+std::vector<float> HardSwish(const std::vector<float>& values) {
+  std::vector<float> out;
+  for (float x : values) out.push_back(x * std::min(std::max(x + 3.0F, 0.0F), 6.0F) / 6.0F);
+  return out;
+}
+
+void AddHardSwishConstants(GraphBuilder& graph) {
+  graph.Floats("three", {}, {3.0F});
+  graph.Floats("zero", {}, {0.0F});
+  graph.Floats("six", {}, {6.0F});
+}
+
+TEST(OnnxPlanTest, SpelledOutHardSwishBecomesOneStep) {
+  // Inputs -4..3 cover both clip bounds; Add's operands reversed, Mul's too.
+  const std::vector<float> input = {-4.0F, -3.0F, -1.5F, -0.25F, 0.5F, 2.0F, 3.0F, 3.5F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddHardSwishConstants(graph);
+  graph.Node("Exp", {"X"}, "e");  // not the graph input: the fused step may overwrite it
+  graph.Node("Log", {"e"}, "x");
+  graph.Node("Add", {"three", "x"}, "a");
+  graph.Node("Clip", {"a", "zero", "six"}, "c");
+  graph.Node("Mul", {"c", "x"}, "m");
+  graph.Node("Div", {"m", "six"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 3 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], HardSwish(input));
+}
+
+TEST(OnnxPlanTest, HardSwishIsNotFusedWhenAPartIsReadElsewhereOrTheConstantsDiffer) {
+  const std::vector<float> input = {-4.0F, -3.0F, -1.5F, -0.25F, 0.5F, 2.0F, 3.0F, 3.5F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddHardSwishConstants(graph);
+  graph.Floats("five", {}, {5.0F});
+  graph.Node("Add", {"X", "three"}, "a");
+  graph.Node("Clip", {"a", "zero", "six"}, "c");
+  graph.Node("Mul", {"X", "c"}, "m");
+  graph.Node("Div", {"m", "six"}, "Y");
+  graph.Node("Div", {"m", "five"}, "Z");            // m has a second reader
+  graph.Node("Clip", {"a", "zero", "five"}, "c5");  // other bounds
+  graph.Node("Mul", {"X", "c5"}, "m5");
+  graph.Node("Div", {"m5", "six"}, "W");
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("W", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 8 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> z, w;
+  for (float x : input) {
+    z.push_back(x * std::min(std::max(x + 3.0F, 0.0F), 6.0F) / 5.0F);
+    w.push_back(x * std::min(std::max(x + 3.0F, 0.0F), 5.0F) / 6.0F);
+  }
+  ExpectNear(outputs[0], HardSwish(input));
+  ExpectNear(outputs[1], z);
+  ExpectNear(outputs[2], w);
 }
 
 }  // namespace

@@ -93,6 +93,15 @@ at::Tensor ClampBetween(const at::Tensor& x, const c10::optional<at::Scalar>& lo
   return ComputeInFloat(x, [&](const at::Tensor& value) { return at::clamp(value, low, high); });
 }
 
+// The plan's fusion of x * Clip(x + 3, 0, 6) / 6 (graph_fusion.cpp): ATen's hardswish computes exactly
+// that, in that order; in place when x's memory is free.
+std::vector<at::Tensor> FusedHardSwish(NodeContext& node) {
+  const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
+  at::Tensor x = node.input(0);
+  if (!x.is_floating_point()) throw OnnxError("hard-swish needs a floating-point input");
+  return {in_place ? at::hardswish_(x) : at::hardswish(x)};
+}
+
 // Clip before opset 11: bounds are the float attributes min and max.
 std::vector<at::Tensor> ClipWithAttributes(NodeContext& node) {
   c10::optional<at::Scalar> low, high;
@@ -136,6 +145,7 @@ void RegisterUnaryElementwiseOperators(OperatorRegistry& registry) {
       return {ComputeInFloat(node.input(0), [&](const at::Tensor& x) { return compute(node, x); })};
     });
   }
+  registry.Add("HardSwish", 1, kMaxOpset, FusedHardSwish, kFusedDomain);
   registry.Add("Clip", 1, 10, ClipWithAttributes);
   registry.Add("Clip", 11, kMaxOpset, ClipWithInputs);
   registry.Add("IsNaN", 9, kMaxOpset, IsNaN);
