@@ -5,7 +5,7 @@
 //     a = Add(x, 3); c = Clip(a, 0, 6); m = Mul(x, c); y = Div(m, 6)
 //   (constants 3 and 6 as float scalars, either operand order for Add and Mul) → y = hardswish(x), one
 //   ATen kernel computing x * min(max(x + 3, 0), 6) / 6 in the same order, in place when it may.
-//   a, c and m must have no other reader. PP-OCRv4's recognizer has 28 of them.
+//   a, c and m must have no other reader. PP-OCRv4 has 24 in its detector, 28 in its recognizer.
 // - A Relu that alone reads the output of a node whose kernel applies fused activations (Conv, Add)
 //   becomes that node's activation.
 #include <onnx/onnx_pb.h>
