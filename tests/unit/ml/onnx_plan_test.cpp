@@ -287,5 +287,36 @@ TEST(OnnxPlanTest, HardSwishIsNotFusedWhenAPartIsReadElsewhereOrTheConstantsDiff
   ExpectNear(outputs[2], w);
 }
 
+TEST(OnnxPlanTest, InPlaceArithmeticKeepsOperandOrder) {
+  // Each value's last reader may overwrite it: Mul into either operand, Sub and Div only into the first.
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Floats("C", {1, 2, 1, 1}, {2.0F, -3.0F});
+  graph.Node("Exp", {"X"}, "e1");
+  graph.Node("Sub", {"C", "e1"}, "s");  // C - e1: never e1 -= C
+  graph.Node("Exp", {"X"}, "e2");
+  graph.Node("Div", {"C", "e2"}, "d");  // C / e2
+  graph.Node("Exp", {"X"}, "e3");
+  graph.Node("Mul", {"C", "e3"}, "m");  // into e3
+  graph.Node("Div", {"m", "C"}, "q");   // into m: back to exp(x)
+  graph.Output("s", {1, 2, 2, 2});
+  graph.Output("d", {1, 2, 2, 2});
+  graph.Output("q", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> s(8), d(8), q(8);
+  for (int i = 0; i < 8; i++) {
+    const float c = i < 4 ? 2.0F : -3.0F;
+    s[i] = c - std::exp(kInput[i]);
+    d[i] = c / std::exp(kInput[i]);
+    q[i] = std::exp(kInput[i]);
+  }
+  ExpectNear(outputs[0], s);
+  ExpectNear(outputs[1], d);
+  ExpectNear(outputs[2], q);
+}
+
 }  // namespace
 }  // namespace quarry::ml::onnx

@@ -15,11 +15,16 @@ namespace {
 // A binary operator: its result for inputs a and b (attributes read from the node).
 using BinaryCompute = at::Tensor (*)(const NodeContext& node, const at::Tensor& a, const at::Tensor& b);
 
+// A binary operator computed into `target` (one of its inputs), for floating-point inputs.
+using InPlaceCompute = void (*)(at::Tensor& target, const at::Tensor& other);
+
 struct BinaryOperator {
   const char* name;
   int since;  // the operator's first opset; later versions only add types and numpy broadcasting
   BinaryCompute compute;
-  bool same_types;  // ONNX requires both inputs to have one type (ATen would promote instead)
+  bool same_types;                    // ONNX requires both inputs to have one type (ATen would promote instead)
+  InPlaceCompute in_place = nullptr;  // computes a op= b (or b op= a when commutative)
+  bool commutative = false;
 };
 
 void RequireSameTypes(const at::Tensor& a, const at::Tensor& b) {
@@ -84,9 +89,11 @@ at::Tensor BitShift(const NodeContext& node, const at::Tensor& a, const at::Tens
 }
 
 const BinaryOperator kBinaryOperators[] = {
-    {"Sub", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::sub(a, b); }, true},
-    {"Mul", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::mul(a, b); }, true},
-    {"Div", 1, Divide, true},
+    {"Sub", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::sub(a, b); }, true,
+     [](at::Tensor& a, const at::Tensor& b) { a.sub_(b); }},
+    {"Mul", 1, [](const NodeContext&, const at::Tensor& a, const at::Tensor& b) { return at::mul(a, b); }, true,
+     [](at::Tensor& a, const at::Tensor& b) { a.mul_(b); }, true},
+    {"Div", 1, Divide, true, [](at::Tensor& a, const at::Tensor& b) { a.div_(b); }},
     {"Pow", 1, Power, false},
     {"Mod", 10, Modulo, true},
     {"PRelu", 1, ParametricRelu, true},
@@ -105,34 +112,44 @@ const BinaryOperator kBinaryOperators[] = {
      false},
 };
 
-Kernel BinaryKernel(const BinaryOperator& op) {
-  return [compute = op.compute, same_types = op.same_types](NodeContext& node) -> std::vector<at::Tensor> {
-    const at::Tensor& a = node.input(0);
-    const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
-    if (same_types) RequireSameTypes(a, b);
-    return {compute(node, a, b)};
-  };
+// Whether input i (target, the other being other) may take a binary operator's result in place: its
+// memory is the node's alone (exclusive, checked before any copy of it was made), and it has the
+// result's shape and type.
+bool CanTakeResult(bool exclusive, const at::Tensor& target, const at::Tensor& other) {
+  return exclusive && target.scalar_type() == other.scalar_type() &&
+         at::infer_size(target.sizes(), other.sizes()) == target.sizes().vec();
 }
 
-// Whether input i of a binary node may take the result in place: exclusive (see NodeContext), of the
-// result's shape and type.
-bool CanTakeResult(const NodeContext& node, size_t i, const at::Tensor& a, const at::Tensor& b) {
-  const at::Tensor& target = i == 0 ? a : b;
-  const at::Tensor& other = i == 0 ? b : a;
-  return node.input_is_exclusive(i) && target.scalar_type() == other.scalar_type() &&
-         at::infer_size(a.sizes(), b.sizes()) == target.sizes().vec();
+Kernel BinaryKernel(const BinaryOperator& op) {
+  return [op](NodeContext& node) -> std::vector<at::Tensor> {
+    const bool exclusive[2] = {node.input_is_exclusive(0), node.input_is_exclusive(1)};
+    const at::Tensor& a = node.input(0);
+    const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
+    if (op.same_types) RequireSameTypes(a, b);
+    if (op.in_place != nullptr && a.is_floating_point()) {
+      for (size_t i = 0; i < (op.commutative ? 2 : 1); i++) {
+        at::Tensor target = i == 0 ? a : b;
+        const at::Tensor& other = i == 0 ? b : a;
+        if (!CanTakeResult(exclusive[i], target, other)) continue;
+        op.in_place(target, other);
+        return {target};
+      }
+    }
+    return {op.compute(node, a, b)};
+  };
 }
 
 // Add, with a fused Relu (one pass, as PyTorch's add_relu) and in place when an input's memory is free.
 std::vector<at::Tensor> Add(NodeContext& node) {
+  const bool exclusive[2] = {node.input_is_exclusive(0), node.input_is_exclusive(1)};
   const at::Tensor& a = node.input(0);
   const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
   RequireSameTypes(a, b);
   const bool relu = node.activation() == FusedActivation::kRelu;
   for (size_t i = 0; i < 2; i++) {
-    if (!CanTakeResult(node, i, a, b)) continue;
     at::Tensor target = i == 0 ? a : b;
     const at::Tensor& other = i == 0 ? b : a;
+    if (!CanTakeResult(exclusive[i], target, other)) continue;
     return {relu ? at::_add_relu_(target, other) : target.add_(other)};
   }
   return {relu ? at::_add_relu(a, b) : at::add(a, b)};
