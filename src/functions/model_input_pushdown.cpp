@@ -87,9 +87,9 @@ class ColumnUses {
   // The largest model input size the column feeds, when every use is a model's input (and there is one).
   std::optional<int32_t> PictureSide(LogicalOperator& root) const {
     if (refused_ || sides_.empty()) return std::nullopt;
-    const LogicalOperator* result = &root;
+    LogicalOperator* result = &root;
     while (IsSink(result->type) && !result->children.empty()) result = result->children[0].get();
-    for (const auto& binding : const_cast<LogicalOperator*>(result)->GetColumnBindings()) {
+    for (const auto& binding : result->GetColumnBindings()) {
       if (bindings_.count(Key(binding)) > 0) return std::nullopt;  // the pictures are in the result
     }
     return *std::max_element(sides_.begin(), sides_.end());

@@ -2,9 +2,8 @@
 // (see ocr_functions.hpp).
 #include "functions/ocr_functions.hpp"
 
-#include <mutex>
-
 #include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/builtin_engine.hpp"
 #include "functions/documented_function.hpp"
 #include "functions/image_argument.hpp"
 #include "ml/intra_op_threads.hpp"
@@ -19,20 +18,6 @@ using duckdb::idx_t;
 // recognizer batches the lines of all of them; a small group bounds the decoded
 // pixels held at once.
 constexpr idx_t kImagesPerCall = 8;
-
-// The process's engine, loaded on first use; a load failure is a query error
-// (not a NULL per row).
-const ml::ocr::OcrEngine& Engine() {
-  static std::mutex mutex;
-  static std::shared_ptr<const ml::ocr::OcrEngine> engine;
-  std::lock_guard lock(mutex);
-  if (!engine) {
-    auto loaded = ml::ocr::OcrEngine::Load();
-    if (!loaded.ok()) throw duckdb::IOException("ocr: %s", loaded.error());
-    engine = loaded.value();
-  }
-  return *engine;
-}
 
 duckdb::LogicalType LinesType() {
   return duckdb::LogicalType::LIST(
@@ -69,7 +54,7 @@ void WriteText(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::Ocr
 // `write` (NULL for rows that are not usable images).
 template <ImageArgumentKind kKind, void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
 void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
-  const ml::ocr::OcrEngine& engine = Engine();
+  const auto& engine = BuiltinEngine<ml::ocr::OcrEngine>("ocr");
   const idx_t count = args.size();
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   const ImageArgument argument(kKind, args.data[0], count);

@@ -3,10 +3,10 @@
 #include "functions/speech_functions.hpp"
 
 #include <cstring>
-#include <mutex>
 #include <optional>
 
 #include "duckdb/main/extension/extension_loader.hpp"
+#include "functions/builtin_engine.hpp"
 #include "functions/documented_function.hpp"
 #include "functions/read_audio.hpp"
 #include "io/file_reader.hpp"
@@ -19,18 +19,6 @@ namespace {
 using duckdb::idx_t;
 
 constexpr int32_t kDetectorRate = 16000;
-
-const ml::vad::VoiceActivityDetector& Detector() {
-  static std::mutex mutex;
-  static std::shared_ptr<const ml::vad::VoiceActivityDetector> detector;
-  std::lock_guard lock(mutex);
-  if (!detector) {
-    auto loaded = ml::vad::VoiceActivityDetector::Load();
-    if (!loaded.ok()) throw duckdb::IOException("speech_segments: %s", loaded.error());
-    detector = loaded.value();
-  }
-  return *detector;
-}
 
 // Mono samples at their rate, from an audio struct row or from encoded bytes.
 struct MonoAudio {
@@ -116,7 +104,7 @@ enum class AudioArgumentKind { kAudio, kPath, kBlob };
 
 template <AudioArgumentKind kKind>
 void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
-  const auto& detector = Detector();
+  const auto& detector = BuiltinEngine<ml::vad::VoiceActivityDetector>("speech_segments");
   const idx_t count = args.size();
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   duckdb::UnifiedVectorFormat strings;

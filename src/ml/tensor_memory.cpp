@@ -92,12 +92,9 @@ BlockRecycler& Recycler() {
   return *recycler;
 }
 
-void FreeLarge(void* block) {
+// Frees a block of either kind: recycled when it is a large one, else back to malloc.
+void Free(void* block) {
   if (!Recycler().Give(block)) c10::free_cpu(block);
-}
-
-void FreeAny(void* block) {
-  if (block != nullptr) FreeLarge(block);
 }
 
 class TensorAllocator final : public c10::Allocator {
@@ -112,10 +109,9 @@ class TensorAllocator final : public c10::Allocator {
       return {block, block, &c10::free_cpu, cpu};
     }
     void* block = Recycler().Take(bytes);
-    return {block, block, &FreeLarge, cpu};
+    return {block, block, &Free, cpu};
   }
-  // Frees a block of either kind (the raw interface's deleter).
-  c10::DeleterFnPtr raw_deleter() const override { return &FreeAny; }
+  c10::DeleterFnPtr raw_deleter() const override { return &Free; }
 
   void set_limit(size_t bytes) { limit_.store(bytes, std::memory_order_relaxed); }
 

@@ -4,6 +4,7 @@
 // numpy-style (opsets before 7 also take the legacy `broadcast`/`axis` attributes).
 #include <onnx/onnx_pb.h>
 
+#include <optional>
 #include <string>
 
 #include "ml/onnx/kernel.hpp"
@@ -112,28 +113,39 @@ const BinaryOperator kBinaryOperators[] = {
      false},
 };
 
-// Whether input i (target, the other being other) may take a binary operator's result in place: its
-// memory is the node's alone (exclusive, checked before any copy of it was made), and it has the
-// result's shape and type.
-bool CanTakeResult(bool exclusive, const at::Tensor& target, const at::Tensor& other) {
-  return exclusive && target.scalar_type() == other.scalar_type() &&
-         at::infer_size(target.sizes(), other.sizes()) == target.sizes().vec();
-}
+// The inputs a binary node may overwrite with its result: the node holds their memory alone (checked
+// before any copy of the tensors adds a reference), and they have the result's shape and type.
+struct FreeOperands {
+  explicit FreeOperands(const NodeContext& node) : exclusive{node.input_is_exclusive(0), node.input_is_exclusive(1)} {}
+
+  // Runs compute(target, other) into a (or b, when `commutative`) if it may take the result; returns
+  // the result, or nothing when neither may.
+  template <typename InPlace>
+  std::optional<at::Tensor> Into(const at::Tensor& a, const at::Tensor& b, bool commutative, InPlace compute) const {
+    for (size_t i = 0; i < (commutative ? 2 : 1); i++) {
+      at::Tensor target = i == 0 ? a : b;
+      const at::Tensor& other = i == 0 ? b : a;
+      if (!exclusive[i] || target.scalar_type() != other.scalar_type() ||
+          at::infer_size(target.sizes(), other.sizes()) != target.sizes().vec()) {
+        continue;
+      }
+      compute(target, other);
+      return target;
+    }
+    return std::nullopt;
+  }
+
+  bool exclusive[2];
+};
 
 Kernel BinaryKernel(const BinaryOperator& op) {
   return [op](NodeContext& node) -> std::vector<at::Tensor> {
-    const bool exclusive[2] = {node.input_is_exclusive(0), node.input_is_exclusive(1)};
+    const FreeOperands free(node);
     const at::Tensor& a = node.input(0);
     const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
     if (op.same_types) RequireSameTypes(a, b);
     if (op.in_place != nullptr && a.is_floating_point()) {
-      for (size_t i = 0; i < (op.commutative ? 2 : 1); i++) {
-        at::Tensor target = i == 0 ? a : b;
-        const at::Tensor& other = i == 0 ? b : a;
-        if (!CanTakeResult(exclusive[i], target, other)) continue;
-        op.in_place(target, other);
-        return {target};
-      }
+      if (auto result = free.Into(a, b, op.commutative, op.in_place)) return {*result};
     }
     return {op.compute(node, a, b)};
   };
@@ -141,17 +153,15 @@ Kernel BinaryKernel(const BinaryOperator& op) {
 
 // Add, with a fused Relu (one pass, as PyTorch's add_relu) and in place when an input's memory is free.
 std::vector<at::Tensor> Add(NodeContext& node) {
-  const bool exclusive[2] = {node.input_is_exclusive(0), node.input_is_exclusive(1)};
+  const FreeOperands free(node);
   const at::Tensor& a = node.input(0);
   const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
   RequireSameTypes(a, b);
   const bool relu = node.activation() == FusedActivation::kRelu;
-  for (size_t i = 0; i < 2; i++) {
-    at::Tensor target = i == 0 ? a : b;
-    const at::Tensor& other = i == 0 ? b : a;
-    if (!CanTakeResult(exclusive[i], target, other)) continue;
-    return {relu ? at::_add_relu_(target, other) : target.add_(other)};
-  }
+  auto result = free.Into(a, b, true, [relu](at::Tensor& target, const at::Tensor& other) {
+    relu ? at::_add_relu_(target, other) : target.add_(other);
+  });
+  if (result) return {*result};
   return {relu ? at::_add_relu(a, b) : at::add(a, b)};
 }
 
