@@ -13,7 +13,9 @@
 #include "functions/ocr_functions.hpp"
 #include "functions/read_audio.hpp"
 #include "functions/read_images.hpp"
+#include "functions/read_pdf.hpp"
 #include "functions/read_text.hpp"
+#include "functions/read_video.hpp"
 #include "functions/speech_functions.hpp"
 #include "functions/version_function.hpp"
 
@@ -26,6 +28,8 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterReadImages(loader);
   RegisterReadText(loader);
   RegisterReadAudio(loader);
+  RegisterReadVideo(loader);
+  RegisterReadPdf(loader);
   RegisterImageTransformFunctions(loader);
   RegisterImageCodecFunctions(loader);
   RegisterBlobLengthFunction(loader);

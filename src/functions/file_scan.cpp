@@ -7,6 +7,8 @@
 #include "duckdb/common/column_index.hpp"
 #include "duckdb/function/table_function.hpp"
 #include "duckdb/main/client_context.hpp"
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 
 namespace quarry {
 
@@ -28,6 +30,37 @@ struct FileScanBindData : public duckdb::TableFunctionData {
 };
 
 }  // namespace
+
+namespace {
+
+// The cursor of a one-row reader: ReadRow once.
+class OneRowCursor : public FileRowCursor {
+ public:
+  OneRowCursor(const FileRowReader& reader, const io::ListedFile& file) : reader_(reader), file_(file) {}
+  bool Next(const RowRequest& request, RowOutcome& outcome) override {
+    if (done_) return false;
+    done_ = true;
+    outcome = reader_.ReadRow(file_, request);
+    return true;
+  }
+  double Progress() const override { return done_ ? 1.0 : 0.0; }
+
+ private:
+  const FileRowReader& reader_;
+  const io::ListedFile& file_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<FileRowCursor> FileRowReader::Open(const io::ListedFile& file, ReaderThreadState*,
+                                                   const RowRequest&) const {
+  return std::make_unique<OneRowCursor>(*this, file);
+}
+
+RowOutcome FileRowReader::ReadRow(const io::ListedFile&, const RowRequest&) const {
+  throw duckdb::InternalException("FileRowReader: a reader yielding many rows per file must override Open");
+}
 
 FileRowReader* FileScanReader(duckdb::FunctionData* bind_data) {
   auto* data = dynamic_cast<FileScanBindData*>(bind_data);
@@ -94,6 +127,9 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
     throw duckdb::IOException("%s: %s", spec.name, listed.error());
   }
   data->files = std::move(listed).value();
+  const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
+  const idx_t files_at_once = std::max<idx_t>(1, std::min<idx_t>(threads, data->files.files.size()));
+  data->reader->SetThreadsPerFile(std::max<idx_t>(1, threads / files_at_once));
 
   names.push_back("path");
   return_types.push_back(duckdb::LogicalType::VARCHAR);
@@ -145,16 +181,67 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::
   return state;
 }
 
+// A scanning thread's state: the reader's per-thread state and the file it is in the middle of.
+struct FileScanLocalState : public duckdb::LocalTableFunctionState {
+  std::unique_ptr<ReaderThreadState> reader_state;
+  std::unique_ptr<FileRowCursor> cursor;
+  const io::ListedFile* file = nullptr;
+};
+
+duckdb::unique_ptr<duckdb::LocalTableFunctionState> FileScanInitLocal(duckdb::ExecutionContext&,
+                                                                      duckdb::TableFunctionInitInput& input,
+                                                                      duckdb::GlobalTableFunctionState*) {
+  const auto& data = input.bind_data->Cast<FileScanBindData>();
+  auto state = duckdb::make_uniq<FileScanLocalState>();
+  state->reader_state = data.reader->InitThread();
+  return state;
+}
+
+// Writes the scan's own columns (path, error, partitions) of `row` for a row of `file`.
+void WriteScanColumns(const FileScanGlobalState& state, const io::ListedFile& file, const RowOutcome& outcome,
+                      duckdb::DataChunk& output, idx_t row) {
+  for (idx_t k = 0; k < state.outputs.size(); k++) {
+    const auto& column = state.outputs[k];
+    auto& vector = output.data[k];
+    switch (column.kind) {
+      case OutputColumn::Kind::kPath:
+        duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] = duckdb::StringVector::AddString(vector, file.path);
+        break;
+      case OutputColumn::Kind::kError:
+        if (outcome.error) {
+          duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
+              duckdb::StringVector::AddString(vector, *outcome.error);
+          duckdb::FlatVector::SetNull(vector, row, false);
+        } else {
+          duckdb::FlatVector::SetNull(vector, row, true);
+        }
+        break;
+      case OutputColumn::Kind::kPartition: {
+        const auto& value = file.partition_values[column.index];
+        if (value) {
+          duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] = duckdb::StringVector::AddString(vector, *value);
+        }
+        duckdb::FlatVector::SetNull(vector, row, !value.has_value());
+        break;
+      }
+      case OutputColumn::Kind::kReader:
+      case OutputColumn::Kind::kNone:
+        break;
+    }
+  }
+}
+
 void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput& input, duckdb::DataChunk& output) {
   const auto& data = input.bind_data->Cast<FileScanBindData>();
   auto& state = input.global_state->Cast<FileScanGlobalState>();
+  auto& local = input.local_state->Cast<FileScanLocalState>();
   const auto& files = data.files.files;
 
   RowRequest request;
   request.columns.assign(data.reader_column_count, nullptr);
   request.indexes.assign(data.reader_column_count, nullptr);
   request.validate = state.validate;
-  bool reader_needed = state.validate;
+  bool reader_needed = state.validate || !data.reader->OneRowPerFile();
   for (idx_t k = 0; k < state.outputs.size(); k++) {
     const auto& column = state.outputs[k];
     if (column.kind == OutputColumn::Kind::kReader) {
@@ -167,50 +254,31 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
   idx_t row = 0;
   uint64_t payload = 0;
   while (row < STANDARD_VECTOR_SIZE && payload < kMaxChunkPayloadBytes) {
-    const idx_t file_index = state.next_file.fetch_add(1);
-    if (file_index >= files.size()) break;
-    const auto& file = files[file_index];
-    RowOutcome outcome;
-    if (reader_needed) {
-      request.row = row;
-      outcome = data.reader->ReadRow(file, request);
+    if (!local.file) {
+      const idx_t file_index = state.next_file.fetch_add(1);
+      if (file_index >= files.size()) break;
+      local.file = &files[file_index];
+      if (reader_needed) local.cursor = data.reader->Open(*local.file, local.reader_state.get(), request);
     }
-    state.files_done.fetch_add(1);
+    RowOutcome outcome;
+    bool has_row = true;
+    if (local.cursor) {
+      request.row = row;
+      has_row = local.cursor->Next(request, outcome);
+    }
+    const io::ListedFile& file = *local.file;
+    if (!has_row || !local.cursor) {
+      // The file is done: its last row (for a one-row file without a cursor, its only row) is out.
+      local.cursor.reset();
+      local.file = nullptr;
+      state.files_done.fetch_add(1);
+    }
+    if (!has_row) continue;
     if (outcome.error && data.drop_invalid) {
-      continue;  // the next file overwrites this row
+      continue;  // the next row overwrites this one
     }
     payload += outcome.bytes;
-    for (idx_t k = 0; k < state.outputs.size(); k++) {
-      const auto& column = state.outputs[k];
-      auto& vector = output.data[k];
-      switch (column.kind) {
-        case OutputColumn::Kind::kPath:
-          duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
-              duckdb::StringVector::AddString(vector, file.path);
-          break;
-        case OutputColumn::Kind::kError:
-          if (outcome.error) {
-            duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
-                duckdb::StringVector::AddString(vector, *outcome.error);
-            duckdb::FlatVector::SetNull(vector, row, false);
-          } else {
-            duckdb::FlatVector::SetNull(vector, row, true);
-          }
-          break;
-        case OutputColumn::Kind::kPartition: {
-          const auto& value = file.partition_values[column.index];
-          if (value) {
-            duckdb::FlatVector::GetData<duckdb::string_t>(vector)[row] =
-                duckdb::StringVector::AddString(vector, *value);
-          }
-          duckdb::FlatVector::SetNull(vector, row, !value.has_value());
-          break;
-        }
-        case OutputColumn::Kind::kReader:
-        case OutputColumn::Kind::kNone:
-          break;
-      }
-    }
+    WriteScanColumns(state, file, outcome, output, row);
     row++;
   }
   output.SetCardinality(row);
@@ -226,8 +294,11 @@ double FileScanProgress(duckdb::ClientContext&, const duckdb::FunctionData* bind
 
 duckdb::unique_ptr<duckdb::NodeStatistics> FileScanCardinality(duckdb::ClientContext&,
                                                                const duckdb::FunctionData* bind_data) {
-  const auto count = bind_data->Cast<FileScanBindData>().files.files.size();
-  return duckdb::make_uniq<duckdb::NodeStatistics>(count, count);
+  const auto& data = bind_data->Cast<FileScanBindData>();
+  const auto files = data.files.files.size();
+  if (data.reader->OneRowPerFile()) return duckdb::make_uniq<duckdb::NodeStatistics>(files, files);
+  return duckdb::make_uniq<duckdb::NodeStatistics>(
+      static_cast<idx_t>(static_cast<double>(files) * data.reader->EstimatedRowsPerFile()));
 }
 
 }  // namespace
@@ -238,7 +309,8 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
   const duckdb::vector<duckdb::LogicalType> arguments = {duckdb::LogicalType::VARCHAR,
                                                          duckdb::LogicalType::LIST(duckdb::LogicalType::VARCHAR)};
   for (const auto& argument : arguments) {
-    duckdb::TableFunction function(spec.name, {argument}, FileScanFunction, FileScanBind, FileScanInitGlobal);
+    duckdb::TableFunction function(spec.name, {argument}, FileScanFunction, FileScanBind, FileScanInitGlobal,
+                                   FileScanInitLocal);
     function.projection_pushdown = true;
     function.filter_pushdown = false;
     function.table_scan_progress = FileScanProgress;
@@ -251,6 +323,16 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
     set.AddFunction(std::move(function));
   }
   return set;
+}
+
+void RegisterFileTableFunction(duckdb::ExtensionLoader& loader, const FileTableFunctionSpec& spec, bool replace) {
+  duckdb::CreateTableFunctionInfo info(MakeFileTableFunction(spec));
+  duckdb::FunctionDescription documentation;
+  documentation.description = spec.description;
+  if (!spec.example.empty()) documentation.examples = {spec.example};
+  info.descriptions.push_back(std::move(documentation));
+  if (replace) info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+  loader.RegisterFunction(std::move(info));
 }
 
 }  // namespace quarry

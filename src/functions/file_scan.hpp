@@ -1,14 +1,18 @@
-// FileScan — the machinery shared by the table functions that yield one row per file (read_images,
-// read_audio, read_text): listing (folders, globs, lists; `recursive`, `hive_partitioning`), the
-// `path` and `error` columns, `drop_invalid`, Hive partition columns, projection pushdown (down to
-// struct fields), parallel scans over files on all DuckDB threads, output chunks bounded in bytes,
-// cardinality and progress.
+// FileScan — the machinery shared by the file table functions: those yielding one row per file
+// (read_images, read_audio, read_text) and those yielding a stream of rows per file (read_video: a row
+// per frame; read_pdf: a row per page). It does the listing (folders, globs, lists; `recursive`,
+// `hive_partitioning`), the `path` and `error` columns, `drop_invalid`, Hive partition columns,
+// projection pushdown (down to struct fields), parallel claim of files by all DuckDB threads (a thread
+// keeps its file until the file's rows are done), output chunks bounded in bytes, cardinality and
+// progress.
 //
 // A reader supplies only what differs: its columns between `path` and `error`, its own named
-// parameters, and how to fill one row from one file (FileRowReader). Column layout of every such
-// function: path, <reader columns>, error, <partition columns>.
+// parameters, and how to fill rows from one file: ReadRow for one-row readers, or Open returning a
+// FileRowCursor for readers yielding 0..n rows. Column layout of every such function:
+// path, <reader columns>, error, <partition columns>.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +20,10 @@
 
 #include "duckdb.hpp"
 #include "io/file_list.hpp"
+
+namespace duckdb {
+class ExtensionLoader;
+}
 
 namespace quarry {
 
@@ -36,15 +44,50 @@ struct RowOutcome {
   uint64_t bytes = 0;                // bytes of payload written (images' pixels, audio samples, text)
 };
 
+// The rows of one open file, yielded one at a time. Made by FileRowReader::Open on a scanning thread and
+// used by that thread only; it may keep the file's decoder open between calls (and between output
+// chunks). Never throws for bad file contents: a file that cannot be opened is one error row, an item
+// that fails inside a file (a corrupt frame, a page that does not render) is an error row for that item.
+class FileRowCursor {
+ public:
+  virtual ~FileRowCursor() = default;
+  // Writes the file's next row into request.row of the requested columns and returns true, or returns
+  // false when the file has no more rows (writing nothing).
+  virtual bool Next(const RowRequest& request, RowOutcome& outcome) = 0;
+  // How much of the file is done, 0..1 (for progress).
+  virtual double Progress() const { return 0; }
+};
+
+// State a reader keeps on one scanning thread across files (decoder contexts to reuse). Optional.
+class ReaderThreadState {
+ public:
+  virtual ~ReaderThreadState() = default;
+};
+
 // Reads one kind of file into rows. Made at bind time; shared read-only by all scanning threads.
 class FileRowReader {
  public:
   virtual ~FileRowReader() = default;
   // The columns between `path` and `error`.
   virtual std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const = 0;
-  // Fills row request.row of the requested columns for `file`. Never throws for bad file contents:
-  // returns the reason in RowOutcome::error instead.
-  virtual RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const = 0;
+  // Whether each file is exactly one row. Then a query that reads none of the reader's columns (nor
+  // `error`) is answered from the listing alone; otherwise every file is opened to count its rows.
+  virtual bool OneRowPerFile() const { return true; }
+  // A guess of the rows per file, for the planner's cardinality estimate.
+  virtual double EstimatedRowsPerFile() const { return 1; }
+  // After listing: how many of DuckDB's threads each file being read may use (its threads divided by
+  // the files read at once), for readers whose decoder has threads of its own (video).
+  virtual void SetThreadsPerFile(duckdb::idx_t threads) {}
+  // Per-thread state for Open (none by default).
+  virtual std::unique_ptr<ReaderThreadState> InitThread() const { return nullptr; }
+  // Opens `file` for its rows. `thread` is this thread's InitThread() result. `request` holds the
+  // columns and validate flag every Next will get (not the rows or vectors). The default yields the
+  // one row ReadRow fills.
+  virtual std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState* thread,
+                                              const RowRequest& request) const;
+  // For one-row readers: fills row request.row of the requested columns for `file`. Never throws for
+  // bad file contents: returns the reason in RowOutcome::error instead.
+  virtual RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const;
   // A hint from the optimizer, before the scan starts: every use of the reader's picture column needs
   // it only at least `side` pixels wide and high (a model's input size), so a reader that can decode
   // smaller (JPEG DCT scaling) may. Readers without pictures ignore it.
@@ -66,10 +109,18 @@ struct FileTableFunctionSpec {
   // The reader's own named parameters (the common ones are added: recursive, hive_partitioning,
   // drop_invalid).
   std::vector<std::pair<std::string, duckdb::LogicalType>> named_parameters;
+  // Its documentation in duckdb_functions().
+  std::string description;
+  std::string example;
 };
 
 // A table function taking a VARCHAR path/glob or a VARCHAR[] of them, with the spec's reader.
 duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec);
+
+// Registers MakeFileTableFunction(spec) with its description and example; `replace`: in place of a
+// function of the same name DuckDB already has.
+void RegisterFileTableFunction(duckdb::ExtensionLoader& loader, const FileTableFunctionSpec& spec,
+                               bool replace = false);
 
 // Upper bound on the payload bytes of one output chunk: a chunk closes once it passes this, so a
 // folder of 50-megapixel photos does not hold 2,048 of them in memory at once.

@@ -115,7 +115,11 @@ void RegisterReadAudio(duckdb::ExtensionLoader& loader) {
   spec.name = "read_audio";
   spec.make_reader = MakeAudioReader;
   spec.named_parameters = {{"sample_rate", duckdb::LogicalType::INTEGER}, {"mono", duckdb::LogicalType::BOOLEAN}};
-  loader.RegisterFunction(MakeFileTableFunction(spec));
+  spec.description =
+      "Sound files as rows: path, audio (float32 samples, mixed to mono and resampled to 16 kHz unless "
+      "sample_rate := 0 / mono := false), duration in seconds, error, Hive partition columns.";
+  spec.example = "SELECT path, duration FROM read_audio('recordings/*.wav')";
+  RegisterFileTableFunction(loader, spec);
 }
 
 }  // namespace quarry

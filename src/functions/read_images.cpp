@@ -8,10 +8,12 @@
 #include "functions/read_images.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/file_scan.hpp"
 #include "functions/image_type.hpp"
+#include "functions/picture_parameters.hpp"
 #include "io/file_reader.hpp"
 #include "media/image_decoder.hpp"
 #include "media/image_transform.hpp"
@@ -97,40 +99,15 @@ class ImageRowReader : public FileRowReader {
   }
 };
 
-int32_t PositiveSize(const duckdb::Value& value) {
-  if (value.IsNull()) throw duckdb::BinderException("read_images: size must not be NULL");
-  const int64_t size = value.DefaultCastAs(duckdb::LogicalType::BIGINT).GetValue<int64_t>();
-  if (size <= 0 || size > 65535) {
-    throw duckdb::BinderException("read_images: size must be between 1 and 65535, got %lld",
-                                  static_cast<long long>(size));
-  }
-  return static_cast<int32_t>(size);
-}
-
 duckdb::unique_ptr<FileRowReader> MakeImageReader(duckdb::ClientContext&, duckdb::TableFunctionBindInput& input) {
   auto reader = duckdb::make_uniq<ImageRowReader>();
   for (const auto& [name, value] : input.named_parameters) {
     if (name == "max_pixels") {
-      if (value.IsNull()) throw duckdb::BinderException("read_images: max_pixels must not be NULL");
-      const int64_t max_pixels = value.GetValue<int64_t>();
-      if (max_pixels <= 0) {
-        throw duckdb::BinderException("read_images: max_pixels must be positive, got %lld",
-                                      static_cast<long long>(max_pixels));
-      }
-      reader->decode.max_pixels = static_cast<uint64_t>(max_pixels);
+      reader->decode.max_pixels = MaxPixelsParameter(value, "read_images");
     } else if (name == "auto_orient") {
       reader->decode.auto_orient = !value.IsNull() && duckdb::BooleanValue::Get(value);
     } else if (name == "size") {
-      if (value.type().id() == duckdb::LogicalTypeId::LIST) {
-        const auto& sizes = duckdb::ListValue::GetChildren(value);
-        if (sizes.size() != 2) {
-          throw duckdb::BinderException("read_images: size must be N or [width, height], got %s", value.ToString());
-        }
-        reader->target_width = PositiveSize(sizes[0]);
-        reader->target_height = PositiveSize(sizes[1]);
-      } else {
-        reader->target_width = reader->target_height = PositiveSize(value);
-      }
+      std::tie(reader->target_width, reader->target_height) = PictureSizeParameter(value, "read_images");
       reader->decode.min_width = reader->target_width;
       reader->decode.min_height = reader->target_height;
     }
@@ -147,7 +124,11 @@ void RegisterReadImages(duckdb::ExtensionLoader& loader) {
   spec.named_parameters = {{"max_pixels", duckdb::LogicalType::BIGINT},
                            {"size", duckdb::LogicalType::ANY},
                            {"auto_orient", duckdb::LogicalType::BOOLEAN}};
-  loader.RegisterFunction(MakeFileTableFunction(spec));
+  spec.description =
+      "Pictures as rows (JPEG, PNG, WebP, GIF, TIFF, BMP): path, image (Spark's image struct, BGR), error, Hive "
+      "partition columns. Decodes only what the query reads; size := N or [w, h] resizes.";
+  spec.example = "SELECT path, image.width, image.height FROM read_images('photos/', recursive := true)";
+  RegisterFileTableFunction(loader, spec);
 }
 
 }  // namespace quarry

@@ -3,7 +3,6 @@
 #include "functions/read_text.hpp"
 
 #include "duckdb/main/extension/extension_loader.hpp"
-#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 #include "functions/file_scan.hpp"
 #include "io/file_reader.hpp"
 #include "io/utf8_validation.hpp"
@@ -61,11 +60,11 @@ void RegisterReadText(duckdb::ExtensionLoader& loader) {
   FileTableFunctionSpec spec;
   spec.name = "read_text";
   spec.make_reader = MakeTextReader;
+  spec.description = "Text files as rows: path, content (UTF-8), size, error, Hive partition columns.";
+  spec.example = "SELECT path, length(content) FROM read_text('notes/*.txt')";
   // DuckDB has a read_text of its own, which aborts the query on the first file that is not valid
   // UTF-8; quarry's replaces it (same path/content/size columns, error rows instead of aborts).
-  duckdb::CreateTableFunctionInfo info(MakeFileTableFunction(spec));
-  info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
-  loader.RegisterFunction(std::move(info));
+  RegisterFileTableFunction(loader, spec, /*replace=*/true);
 }
 
 }  // namespace quarry

@@ -12,7 +12,9 @@
 namespace quarry::io {
 
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path, uint64_t prefix_bytes, uint64_t max_file_bytes) {
-  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO (or a device) named by the query must not wait for a writer; such a file
+  // is refused just below. For regular files the flag changes nothing.
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (descriptor < 0) {
     return Error{std::string("cannot open file: ") + std::strerror(errno)};
   }
@@ -42,6 +44,19 @@ Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path, uint64_t pre
   ::close(descriptor);
   bytes.resize(done);
   return bytes;
+}
+
+}  // namespace quarry::io
+
+namespace quarry::io {
+
+Result<uint64_t> RegularFileSize(const std::string& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    return Error{std::string("cannot open file: ") + std::strerror(errno)};
+  }
+  if (!S_ISREG(status.st_mode)) return Error{"not a regular file"};
+  return static_cast<uint64_t>(status.st_size);
 }
 
 }  // namespace quarry::io

@@ -14,8 +14,13 @@ namespace quarry::io {
 // decoded size separately).
 constexpr uint64_t kDefaultMaxFileBytes = 1ull << 30;
 
+// A file's size, or an Error when it is missing or not a regular file (a FIFO, a device, a folder).
+// Readers that hand a path to a library which opens it (FFmpeg) check it first, so a FIFO never blocks.
+Result<uint64_t> RegularFileSize(const std::string& path);
+
 // Reads at most `prefix_bytes` bytes from the start of the file (all of it when the file is smaller).
 // Reading the whole file: prefix_bytes = max_file_bytes; a file over max_file_bytes is then an error.
+// Never blocks on a FIFO: anything but a regular file is an Error.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path, uint64_t prefix_bytes,
                                            uint64_t max_file_bytes = kDefaultMaxFileBytes);
 

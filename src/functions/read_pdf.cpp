@@ -1,0 +1,220 @@
+// read_pdf: PDF documents as rows, one per page (see read_pdf.hpp and docs/sql.md).
+//
+// Each file is one FileRowCursor over a media::PdfDocument. A file that cannot be opened (missing,
+// not a PDF, encrypted without its password) is one error row with page NULL; a page that cannot be
+// read is an error row for that page and the others are kept. Pages are rendered only when
+// image.data (or the whole image) is read; image.width / height alone come from the page size. A
+// page that loads but fails to render shows its error when its pixels are read.
+#include "functions/read_pdf.hpp"
+
+#include <cmath>
+
+#include "functions/file_scan.hpp"
+#include "functions/image_type.hpp"
+#include "functions/picture_parameters.hpp"
+#include "io/file_reader.hpp"
+#include "media/pdf/pdf_document.hpp"
+
+namespace quarry {
+
+namespace {
+
+enum PdfColumn : size_t { kPage = 0, kImage = 1, kText = 2, kWidth = 3, kHeight = 4 };
+
+struct PdfOptions {
+  double dpi = 150;
+  std::vector<int32_t> pages;  // empty: all, in order
+  std::string password;
+  uint64_t max_pixels = 89478485;
+};
+
+template <class T>
+void WriteScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<T> value) {
+  if (!vector) return;
+  if (value) duckdb::FlatVector::GetData<T>(*vector)[row] = *value;
+  duckdb::FlatVector::SetNull(*vector, row, !value.has_value());
+}
+
+void WriteText(duckdb::Vector* vector, duckdb::idx_t row, const std::string* text) {
+  if (!vector) return;
+  if (text) {
+    duckdb::FlatVector::GetData<duckdb::string_t>(*vector)[row] = duckdb::StringVector::AddString(*vector, *text);
+  }
+  duckdb::FlatVector::SetNull(*vector, row, text == nullptr);
+}
+
+// The pages of one file.
+class PdfCursor : public FileRowCursor {
+ public:
+  PdfCursor(const PdfOptions& options, const io::ListedFile& file) : options_(options), file_(file) {}
+
+  bool Next(const RowRequest& request, RowOutcome& outcome) override {
+    duckdb::Vector* image = request.columns[kImage];
+    const ImageFieldSet fields = image ? ImageFieldSet::FromColumnIndex(*request.indexes[kImage]) : ImageFieldSet();
+    if (!opened_) {
+      opened_ = true;
+      auto document = OpenDocument();
+      if (!document.ok()) {  // the file is one error row
+        WriteScalar<int32_t>(request.columns[kPage], request.row, std::nullopt);
+        WriteText(request.columns[kText], request.row, nullptr);
+        WriteScalar<double>(request.columns[kWidth], request.row, std::nullopt);
+        WriteScalar<double>(request.columns[kHeight], request.row, std::nullopt);
+        if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
+        outcome.error = document.error();
+        return true;
+      }
+      document_ = std::move(document).value();
+      page_count_ = document_->PageCount();
+    }
+    if (!document_) return false;
+    const int32_t page = NextPage();
+    if (page == 0) return false;
+    WriteScalar<int32_t>(request.columns[kPage], request.row, page);
+
+    std::optional<std::string> error;
+    auto size =
+        page <= page_count_
+            ? document_->PageSize(page)
+            : Result<media::PdfPageSize>(Error{"page " + std::to_string(page) + " does not exist: the document has " +
+                                               std::to_string(page_count_) + " pages"});
+    if (!size.ok()) error = size.error();
+    WriteScalar<double>(request.columns[kWidth], request.row,
+                        size.ok() ? std::optional<double>(size.value().width_pt) : std::nullopt);
+    WriteScalar<double>(request.columns[kHeight], request.row,
+                        size.ok() ? std::optional<double>(size.value().height_pt) : std::nullopt);
+
+    std::optional<std::string> text;
+    if (!error && (request.columns[kText] || request.validate)) {
+      auto read = document_->PageText(page);
+      if (read.ok()) {
+        text = std::move(read).value();
+        outcome.bytes += text->size();
+      } else {
+        error = read.error();
+      }
+    }
+    WriteText(request.columns[kText], request.row, text && !error ? &*text : nullptr);
+
+    if (image) {
+      if (!error && fields.Has(kImageData)) {
+        auto rendered = document_->RenderPage(page, options_.dpi, options_.max_pixels);
+        if (rendered.ok()) {
+          outcome.bytes += rendered.value().pixels.size();
+          WriteImage(*image, request.row, file_.path, std::move(rendered).value(), fields);
+        } else {
+          error = rendered.error();
+        }
+      } else if (!error) {
+        const auto& points = size.value();
+        WriteImageHeader(*image, request.row, file_.path, PixelsFor(points.width_pt), PixelsFor(points.height_pt), 3,
+                         fields);
+      }
+      if (error) WriteInvalidImage(*image, request.row, file_.path, fields);
+    }
+    outcome.error = std::move(error);
+    return true;
+  }
+
+  double Progress() const override {
+    const size_t total = options_.pages.empty() ? static_cast<size_t>(page_count_) : options_.pages.size();
+    return total == 0 ? 0 : static_cast<double>(next_) / static_cast<double>(total);
+  }
+
+ private:
+  Result<std::unique_ptr<media::PdfDocument>> OpenDocument() const {
+    auto size = io::RegularFileSize(file_.path);
+    if (!size.ok()) return Error{size.error()};
+    auto bytes = io::ReadFileBytes(file_.path, io::kDefaultMaxFileBytes);
+    if (!bytes.ok()) return Error{bytes.error()};
+    return media::PdfDocument::Open(std::move(bytes).value(), options_.password);
+  }
+
+  // The next page number to read, or 0 when done.
+  int32_t NextPage() {
+    if (options_.pages.empty()) return next_ < static_cast<size_t>(page_count_) ? static_cast<int32_t>(++next_) : 0;
+    return next_ < options_.pages.size() ? options_.pages[next_++] : 0;
+  }
+
+  // The pixels a side of `points` renders to at the dpi (as Poppler's renderer rounds).
+  int32_t PixelsFor(double points) const { return static_cast<int32_t>(std::ceil(points * options_.dpi / 72.0)); }
+
+  const PdfOptions& options_;
+  const io::ListedFile& file_;
+  bool opened_ = false;
+  std::unique_ptr<media::PdfDocument> document_;
+  int page_count_ = 0;
+  size_t next_ = 0;
+};
+
+class PdfRowReader : public FileRowReader {
+ public:
+  PdfOptions options;
+
+  std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const override {
+    return {{"page", duckdb::LogicalType::INTEGER},
+            {"image", ImageType()},
+            {"text", duckdb::LogicalType::VARCHAR},
+            {"width_pt", duckdb::LogicalType::DOUBLE},
+            {"height_pt", duckdb::LogicalType::DOUBLE}};
+  }
+  bool OneRowPerFile() const override { return false; }
+  double EstimatedRowsPerFile() const override { return options.pages.empty() ? 10 : options.pages.size(); }
+
+  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
+                                      const RowRequest&) const override {
+    return std::make_unique<PdfCursor>(options, file);
+  }
+};
+
+duckdb::unique_ptr<FileRowReader> MakePdfReader(duckdb::ClientContext&, duckdb::TableFunctionBindInput& input) {
+  auto reader = duckdb::make_uniq<PdfRowReader>();
+  auto& options = reader->options;
+  for (const auto& [name, value] : input.named_parameters) {
+    if (name == "dpi") {
+      if (value.IsNull()) throw duckdb::BinderException("read_pdf: dpi must not be NULL");
+      options.dpi = value.DefaultCastAs(duckdb::LogicalType::DOUBLE).GetValue<double>();
+      if (!(options.dpi >= 1) || options.dpi > 2400) {
+        throw duckdb::BinderException("read_pdf: dpi must be between 1 and 2400, got %s", value.ToString());
+      }
+    } else if (name == "pages") {
+      if (value.IsNull() || value.type().id() != duckdb::LogicalTypeId::LIST) {
+        throw duckdb::BinderException("read_pdf: pages must be a list of page numbers, e.g. [1, 3], got %s",
+                                      value.ToString());
+      }
+      for (const auto& child : duckdb::ListValue::GetChildren(value)) {
+        const int64_t page = child.IsNull() ? 0 : child.DefaultCastAs(duckdb::LogicalType::BIGINT).GetValue<int64_t>();
+        if (page < 1 || page > 1000000000) {
+          throw duckdb::BinderException("read_pdf: pages are numbered from 1, got %s", child.ToString());
+        }
+        options.pages.push_back(static_cast<int32_t>(page));
+      }
+      if (options.pages.empty()) throw duckdb::BinderException("read_pdf: pages must not be empty");
+    } else if (name == "password") {
+      if (value.IsNull()) throw duckdb::BinderException("read_pdf: password must not be NULL");
+      options.password = value.ToString();
+    } else if (name == "max_pixels") {
+      options.max_pixels = MaxPixelsParameter(value, "read_pdf");
+    }
+  }
+  return reader;
+}
+
+}  // namespace
+
+void RegisterReadPdf(duckdb::ExtensionLoader& loader) {
+  FileTableFunctionSpec spec;
+  spec.name = "read_pdf";
+  spec.make_reader = MakePdfReader;
+  spec.named_parameters = {{"dpi", duckdb::LogicalType::DOUBLE},
+                           {"pages", duckdb::LogicalType::LIST(duckdb::LogicalType::BIGINT)},
+                           {"password", duckdb::LogicalType::VARCHAR},
+                           {"max_pixels", duckdb::LogicalType::BIGINT}};
+  spec.description =
+      "PDF documents as rows, one per page: path, page (from 1), image (rendered at dpi := 150 when read), text (the "
+      "text layer in reading order), width_pt, height_pt, error, Hive partition columns. pages := [..] picks pages; "
+      "password := '...' opens encrypted files.";
+  spec.example = "SELECT path, page, text FROM read_pdf('invoices/*.pdf')";
+  RegisterFileTableFunction(loader, spec);
+}
+
+}  // namespace quarry

@@ -1,0 +1,155 @@
+// read_video: videos as rows, one per frame (see read_video.hpp and docs/sql.md).
+//
+// Each file is one FileRowCursor over a media::VideoDecoder, kept open between output chunks. Work per
+// row depends on what the query reads: the pixels are converted to BGR only when image.data (or the
+// whole image) is read; otherwise frames are decoded but not converted.
+#include "functions/read_video.hpp"
+
+#include <tuple>
+
+#include "functions/file_scan.hpp"
+#include "functions/image_type.hpp"
+#include "functions/picture_parameters.hpp"
+#include "io/file_reader.hpp"
+#include "media/video/video_decoder.hpp"
+
+namespace quarry {
+
+namespace {
+
+enum VideoColumn : size_t { kFrame = 0, kTimestamp = 1, kImage = 2 };
+
+template <class T>
+void WriteScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<T> value) {
+  if (!vector) return;
+  if (value) duckdb::FlatVector::GetData<T>(*vector)[row] = *value;
+  duckdb::FlatVector::SetNull(*vector, row, !value.has_value());
+}
+
+class VideoRowReader;
+
+// The frames of one file.
+class VideoCursor : public FileRowCursor {
+ public:
+  VideoCursor(const media::VideoReadOptions& options, const io::ListedFile& file) : options_(options), file_(file) {}
+
+  bool Next(const RowRequest& request, RowOutcome& outcome) override {
+    duckdb::Vector* image = request.columns[kImage];
+    const ImageFieldSet fields = image ? ImageFieldSet::FromColumnIndex(*request.indexes[kImage]) : ImageFieldSet();
+    if (!opened_) {
+      opened_ = true;
+      auto size = io::RegularFileSize(file_.path);
+      auto decoder = size.ok() ? media::VideoDecoder::Open(file_.path, options_)
+                               : Result<std::unique_ptr<media::VideoDecoder>>(Error{size.error()});
+      if (!decoder.ok()) {  // the file is one error row
+        WriteScalar<int64_t>(request.columns[kFrame], request.row, std::nullopt);
+        WriteScalar<double>(request.columns[kTimestamp], request.row, std::nullopt);
+        if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
+        outcome.error = decoder.error();
+        return true;
+      }
+      decoder_ = std::move(decoder).value();
+    }
+    if (!decoder_) return false;
+    auto frame = decoder_->Next(image && fields.Has(kImageData));
+    if (!frame) return false;
+    WriteScalar<int64_t>(request.columns[kFrame], request.row,
+                         frame->index >= 0 ? std::optional<int64_t>(frame->index) : std::nullopt);
+    WriteScalar<double>(request.columns[kTimestamp], request.row, frame->timestamp);
+    if (frame->error) {
+      if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
+      outcome.error = std::move(frame->error);
+    } else if (image && frame->image) {
+      outcome.bytes = frame->image->pixels.size();
+      WriteImage(*image, request.row, file_.path, std::move(*frame->image), fields);
+    } else if (image) {
+      WriteImageHeader(*image, request.row, file_.path, frame->width, frame->height, 3, fields);
+    }
+    return true;
+  }
+
+  double Progress() const override { return decoder_ ? decoder_->Progress() : 0; }
+
+ private:
+  const media::VideoReadOptions& options_;
+  const io::ListedFile& file_;
+  bool opened_ = false;
+  std::unique_ptr<media::VideoDecoder> decoder_;
+};
+
+class VideoRowReader : public FileRowReader {
+ public:
+  media::VideoReadOptions options;
+
+  std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const override {
+    return {{"frame", duckdb::LogicalType::BIGINT}, {"timestamp", duckdb::LogicalType::DOUBLE}, {"image", ImageType()}};
+  }
+  bool OneRowPerFile() const override { return false; }
+  double EstimatedRowsPerFile() const override { return 1000; }
+  void SetThreadsPerFile(duckdb::idx_t threads) override { options.decoder_threads = static_cast<int>(threads); }
+
+  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
+                                      const RowRequest&) const override {
+    return std::make_unique<VideoCursor>(options, file);
+  }
+};
+
+double SecondsParameter(const duckdb::Value& value, const std::string& name) {
+  if (value.IsNull()) throw duckdb::BinderException("read_video: %s must not be NULL", name);
+  const double seconds = value.DefaultCastAs(duckdb::LogicalType::DOUBLE).GetValue<double>();
+  if (!(seconds >= 0) || seconds > 1e9) {
+    throw duckdb::BinderException("read_video: %s must be a number of seconds >= 0, got %s", name, value.ToString());
+  }
+  return seconds;
+}
+
+duckdb::unique_ptr<FileRowReader> MakeVideoReader(duckdb::ClientContext&, duckdb::TableFunctionBindInput& input) {
+  auto reader = duckdb::make_uniq<VideoRowReader>();
+  auto& options = reader->options;
+  for (const auto& [name, value] : input.named_parameters) {
+    if (name == "fps") {
+      if (value.IsNull()) throw duckdb::BinderException("read_video: fps must not be NULL");
+      options.fps = value.DefaultCastAs(duckdb::LogicalType::DOUBLE).GetValue<double>();
+      if (!(options.fps > 0) || options.fps > 1e6) {
+        throw duckdb::BinderException("read_video: fps must be a positive number of frames per second, got %s",
+                                      value.ToString());
+      }
+    } else if (name == "start") {
+      options.start = SecondsParameter(value, name);
+    } else if (name == "end") {
+      options.end = SecondsParameter(value, name);
+    } else if (name == "size") {
+      std::tie(options.width, options.height) = PictureSizeParameter(value, "read_video");
+    } else if (name == "keyframes_only") {
+      options.keyframes_only = !value.IsNull() && duckdb::BooleanValue::Get(value);
+    } else if (name == "max_pixels") {
+      options.max_pixels = MaxPixelsParameter(value, "read_video");
+    }
+  }
+  if (options.end && *options.end <= options.start) {
+    throw duckdb::BinderException("read_video: end (%g) must be after start (%g)", *options.end, options.start);
+  }
+  return reader;
+}
+
+}  // namespace
+
+void RegisterReadVideo(duckdb::ExtensionLoader& loader) {
+  FileTableFunctionSpec spec;
+  spec.name = "read_video";
+  spec.make_reader = MakeVideoReader;
+  spec.named_parameters = {{"fps", duckdb::LogicalType::DOUBLE},
+                           {"start", duckdb::LogicalType::DOUBLE},
+                           {"end", duckdb::LogicalType::DOUBLE},
+                           {"size", duckdb::LogicalType::ANY},
+                           {"keyframes_only", duckdb::LogicalType::BOOLEAN},
+                           {"max_pixels", duckdb::LogicalType::BIGINT}};
+  spec.description =
+      "Videos as rows, one per frame (H.264, VP9, MPEG-4, MJPEG and the rest FFmpeg decodes): path, frame (index in "
+      "the stream), timestamp (seconds), image (Spark's image struct, BGR), error, Hive partition columns. fps := N "
+      "keeps the frame nearest each k/N seconds; start/end seek; size := N or [w, h] scales; keyframes_only.";
+  spec.example = "SELECT path, frame, timestamp FROM read_video('clips/*.mp4', fps := 1)";
+  RegisterFileTableFunction(loader, spec);
+}
+
+}  // namespace quarry

@@ -1,0 +1,52 @@
+// PdfDocument — the pages of one PDF file: their size, their text layer in reading order and their
+// rendering as pictures in Spark's layout (BGR), through Debian's Poppler (poppler-cpp).
+//
+// Poppler rather than MuPDF: `pdftoppm` and `pdftotext`, the references users and tests compare with,
+// are Poppler, so quarry's pages equal theirs pixel for pixel and word for word; and Poppler's C++
+// binding is a small, stable interface. Poppler's messages go into the errors, not to stderr.
+//
+// One object per open file, used by one thread at a time. Knows nothing of DuckDB.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "media/image.hpp"
+
+namespace quarry::media {
+
+struct PdfPageSize {
+  double width_pt = 0;  // as displayed (after the page's rotation), in points (1/72 inch)
+  double height_pt = 0;
+};
+
+class PdfDocument {
+ public:
+  // Opens a PDF from its bytes (kept by the document). An encrypted file needs `password` (user or
+  // owner); an Error says when it is missing or wrong, or why the file is not a readable PDF.
+  static Result<std::unique_ptr<PdfDocument>> Open(std::vector<uint8_t> bytes, const std::string& password);
+  ~PdfDocument();
+  PdfDocument(const PdfDocument&) = delete;
+  PdfDocument& operator=(const PdfDocument&) = delete;
+
+  int PageCount() const;
+  // Pages are numbered from 1. Each call an Error when the page cannot be read.
+  Result<PdfPageSize> PageSize(int page) const;
+  // The text layer in reading order (as pdftotext without -layout, less its page-ending blank lines
+  // and form feed), UTF-8.
+  Result<std::string> PageText(int page) const;
+  // The page rendered at `dpi` (as pdftoppm -r dpi: anti-aliased, white paper). A page larger than
+  // `max_pixels` is an Error, not an allocation.
+  Result<Image> RenderPage(int page, double dpi, uint64_t max_pixels) const;
+
+  struct State;
+
+ private:
+  explicit PdfDocument(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace quarry::media
