@@ -77,6 +77,25 @@ SELECT recording, len(segments) AS segments, round(segments[1].start, 2) AS star
        round(list_sum(list_transform(segments, s -> s.end - s.start)), 2) AS speech_seconds, error
 FROM speech ORDER BY recording;
 
+-- Video as a table: a row per frame (FFmpeg). fps := 1 keeps the frame nearest each second, and the
+-- model classifies frames as it does pictures.
+SELECT parse_filename(path) AS file, count(*) AS frames, round(max(timestamp), 1) AS last_second,
+       min(image.width) AS width, min(image.height) AS height, count(error) AS broken
+FROM read_video('examples/.data/video/*.mp4') GROUP BY ALL;
+
+SELECT frame, timestamp, kind_of(image)[1].description AS predicted
+FROM read_video('examples/.data/video/slideshow.mp4', fps := 1) ORDER BY frame;
+
+-- PDFs as tables: a row per page with its text layer; pages are rendered only when image is read
+-- (Poppler).
+SELECT parse_filename(path) AS file, page, replace(text, chr(10), ' | ') AS text,
+       round(width_pt) AS width_pt, round(height_pt) AS height_pt, error
+FROM read_pdf('examples/.data/pdf/*.pdf') ORDER BY file, page;
+
+-- A scanned PDF has no text layer: its pages, rendered, go through the built-in OCR.
+SELECT page, replace(ocr_text(image), chr(10), ' | ') AS text
+FROM read_pdf('examples/.data/pdf/scans.pdf', dpi := 100) ORDER BY page;
+
 -- A join across media: the pages that mention what a recording is named after.
 SELECT s.recording, count(p.file) AS pages_mentioning_it
 FROM speech s LEFT JOIN pages p ON contains(lower(p.text), split_part(s.recording, '.', 1))

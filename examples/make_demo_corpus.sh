@@ -8,11 +8,14 @@
 #   documents/, models/  rendered pages (reports and receipts), and a small CNN trained on them and the
 #                        photos to tell a photograph from a document, as TorchScript and ONNX
 #                        (examples/make_demo_model.py, a few seconds)
+#   video/               the photos as a slideshow (H.264, 10 fps, a photo a second)
+#   pdf/                 a report with a text layer (reportlab) and the rendered pages as a scanned PDF
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data="$root/examples/.data"
 # Remade when this script or the model script changes.
-stamp=$(cat "$root/examples/make_demo_corpus.sh" "$root/examples/make_demo_model.py" | sha256sum | cut -d' ' -f1)
+stamp=$(cat "$root/examples/make_demo_corpus.sh" "$root/examples/make_demo_model.py" "$root/examples/make_demo_documents.py" |
+  sha256sum | cut -d' ' -f1)
 [ -f "$data/.complete" ] && [ "$(cat "$data/.complete")" = "$stamp" ] && exit 0
 rm -rf "$data"
 mkdir -p "$data/debs" "$data/photos/kind=photo" "$data/photos/kind=broken" "$data/audio" "$data/notes"
@@ -39,4 +42,5 @@ head -c 30 "$data/audio/greeting.wav" >"$data/audio/broken.wav"
 printf 'Photos from the Debian packages darknet and dlib.\n' >"$data/notes/about.txt"
 printf 'caf\xe9 au lait (Latin-1, not UTF-8)\n' >"$data/notes/latin1.txt"
 /usr/bin/python3 "$root/examples/make_demo_model.py" "$data" >/dev/null
+/usr/bin/python3 "$root/examples/make_demo_documents.py" "$data"
 echo "$stamp" >"$data/.complete"

@@ -33,6 +33,7 @@ std::string PopplerSuffix() {
   if (last_poppler_message.empty()) return "";
   std::string message = last_poppler_message;
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (message.rfind("error: ", 0) == 0) message.erase(0, 7);
   return " (Poppler: " + message + ")";
 }
 
