@@ -1,6 +1,8 @@
 // The SQL image type and its conversions (see image_type.hpp).
 #include "functions/image_type.hpp"
 
+#include <functional>
+
 #include "duckdb/common/column_index.hpp"
 
 namespace quarry {
@@ -93,6 +95,31 @@ void WriteImage(duckdb::Vector& vector, idx_t row, const std::string& origin, me
   duckdb::FlatVector::GetData<duckdb::string_t>(data)[row] =
       duckdb::string_t(reinterpret_cast<const char*>(pixels.data()), static_cast<uint32_t>(pixels.size()));
   duckdb::StringVector::AddBuffer(data, std::move(buffer));
+}
+
+std::optional<std::string> WriteImageInPlace(duckdb::Vector& vector, idx_t row, const std::string& origin,
+                                             int32_t width, int32_t height, int32_t channels,
+                                             const ImageFieldSet& fields,
+                                             const std::function<std::optional<std::string>(uint8_t*)>& fill) {
+  if (!fields.Has(kImageData)) {
+    WriteImageHeader(vector, row, origin, width, height, channels, fields);
+    return std::nullopt;
+  }
+  const size_t size = static_cast<size_t>(width) * height * channels;
+  auto& data = *duckdb::StructVector::GetEntries(vector)[kImageData];
+  // Storage in the data vector's own string heap, written once by `fill`: no intermediate buffer.
+  duckdb::string_t blob = duckdb::StringVector::EmptyString(data, size);
+  if (auto error = fill(reinterpret_cast<uint8_t*>(blob.GetDataWriteable()))) {
+    WriteInvalidImage(vector, row, origin, fields);
+    return error;
+  }
+  blob.Finalize();
+  media::Image shape;
+  shape.channels = channels;
+  WriteFields(vector, row, origin, height, width, channels, shape.mode(), nullptr, 0, true, fields);
+  duckdb::FlatVector::GetData<duckdb::string_t>(data)[row] = blob;
+  duckdb::FlatVector::SetNull(data, row, false);
+  return std::nullopt;
 }
 
 void WriteImageHeader(duckdb::Vector& vector, idx_t row, const std::string& origin, int32_t width, int32_t height,

@@ -6,6 +6,7 @@
 // height = width = nChannels = mode = -1 and empty data, as Spark's ImageSchema.invalidImageRow.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -46,6 +47,14 @@ class ImageFieldSet {
 // pixels move into the vector without a copy: the vector keeps their buffer alive.
 void WriteImage(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, media::Image&& image,
                 const ImageFieldSet& fields = ImageFieldSet::All());
+// Writes an image whose pixels `fill` writes straight into the vector's storage (width x height x
+// channels bytes), so a decoder converting into it needs no buffer of its own. Without the data field
+// in `fields`, writes the header only and does not call `fill`. When `fill` returns an error, the row
+// becomes Spark's invalid image and the error is returned.
+std::optional<std::string> WriteImageInPlace(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin,
+                                             int32_t width, int32_t height, int32_t channels,
+                                             const ImageFieldSet& fields,
+                                             const std::function<std::optional<std::string>(uint8_t*)>& fill);
 // Writes only the header fields (no pixels: data NULL) — for header-only reads.
 void WriteImageHeader(duckdb::Vector& vector, duckdb::idx_t row, const std::string& origin, int32_t width,
                       int32_t height, int32_t channels, const ImageFieldSet& fields);

@@ -59,9 +59,10 @@ class VideoCursor : public FileRowCursor {
     if (frame->error) {
       if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
       outcome.error = std::move(frame->error);
-    } else if (image && frame->image) {
-      outcome.bytes = frame->image->pixels.size();
-      WriteImage(*image, request.row, file_.path, std::move(*frame->image), fields);
+    } else if (image && frame->has_pixels) {
+      outcome.error = WriteImageInPlace(*image, request.row, file_.path, frame->width, frame->height, 3, fields,
+                                        [this](uint8_t* pixels) { return decoder_->WritePixels(pixels); });
+      if (!outcome.error) outcome.bytes = static_cast<uint64_t>(frame->width) * frame->height * 3;
     } else if (image) {
       WriteImageHeader(*image, request.row, file_.path, frame->width, frame->height, 3, fields);
     }

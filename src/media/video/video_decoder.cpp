@@ -59,14 +59,24 @@ struct VideoDecoder::State {
   double last_emitted = -std::numeric_limits<double>::infinity();
   double last_timestamp = 0;                                          // of the last decoded frame
   double sought_key_time = -std::numeric_limits<double>::infinity();  // the last seek's key frame
+  bool seeking = true;                                                // false once a seek landed after its target
+  std::optional<double> verify_target;  // the target of the seek whose first frame is still to come
   int64_t file_bytes = 0;
   int consecutive_errors = 0;
   bool error_reported = false;
   bool input_done = false;  // the decoder has been flushed
   bool finished = false;
-  std::deque<VideoFrame> queued;  // frames decided but not yet returned
+  // A frame decided but not yet returned, with its decoded picture when pixels are wanted.
+  struct QueuedFrame {
+    VideoFrame frame;
+    AVFrame* decoded = nullptr;  // owned
+  };
+  std::deque<QueuedFrame> queued;
+  AVFrame* current = nullptr;  // the decoded picture of the frame Next returned last (owned)
 
   ~State() {
+    for (auto& entry : queued) av_frame_free(&entry.decoded);
+    av_frame_free(&current);
     sws_freeContext(scaler);
     av_frame_free(&previous);
     av_frame_free(&frame);
@@ -91,17 +101,14 @@ struct VideoDecoder::State {
   int32_t OutputWidth(const AVFrame* f) const { return options.width > 0 ? options.width : f->width; }
   int32_t OutputHeight(const AVFrame* f) const { return options.height > 0 ? options.height : f->height; }
 
-  // The frame as BGR pixels, converted as the ffmpeg command's scale filter does.
-  Result<Image> Convert(const AVFrame* f) {
+  // Writes the frame as BGR pixels into `destination` (OutputWidth x OutputHeight x 3 bytes), converted
+  // as the ffmpeg command's scale filter does. Returns the error, if any.
+  std::optional<std::string> ConvertInto(const AVFrame* f, uint8_t* destination) {
     const int width = OutputWidth(f), height = OutputHeight(f);
-    if (static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > options.max_pixels) {
-      return Error{"frame of " + std::to_string(width) + "x" + std::to_string(height) +
-                   " pixels is over the limit of " + std::to_string(options.max_pixels)};
-    }
     if (!scaler || scaler_width != f->width || scaler_height != f->height || scaler_format != f->format) {
       sws_freeContext(scaler);
       scaler = sws_alloc_context();
-      if (!scaler) return Error{"cannot allocate a pixel converter"};
+      if (!scaler) return "cannot allocate a pixel converter";
       av_opt_set_int(scaler, "srcw", f->width, 0);
       av_opt_set_int(scaler, "srch", f->height, 0);
       av_opt_set_int(scaler, "src_format", f->format, 0);
@@ -114,10 +121,8 @@ struct VideoDecoder::State {
       if (sws_init_context(scaler, nullptr, nullptr) < 0) {
         sws_freeContext(scaler);
         scaler = nullptr;
-        return Error{std::string("cannot convert frames of pixel format ") +
-                     (av_get_pix_fmt_name(static_cast<AVPixelFormat>(f->format))
-                          ? av_get_pix_fmt_name(static_cast<AVPixelFormat>(f->format))
-                          : "unknown")};
+        const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(f->format));
+        return std::string("cannot convert frames of pixel format ") + (name ? name : "unknown");
       }
       scaler_width = f->width;
       scaler_height = f->height;
@@ -137,36 +142,31 @@ struct VideoDecoder::State {
       scaler_colorspace = f->colorspace;
       scaler_range = f->color_range;
     }
-    Image image;
-    image.width = width;
-    image.height = height;
-    image.channels = 3;
-    image.pixels.resize(static_cast<size_t>(width) * height * 3);
-    uint8_t* planes[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
+    uint8_t* planes[4] = {destination, nullptr, nullptr, nullptr};
     int strides[4] = {width * 3, 0, 0, 0};
     const int rows = sws_scale(scaler, f->data, f->linesize, 0, f->height, planes, strides);
-    if (rows != height) return Error{"cannot convert the frame's pixels"};
-    return image;
+    if (rows != height) return "cannot convert the frame's pixels";
+    return std::nullopt;
   }
 
-  // A frame row for `f`, with pixels when wanted.
-  VideoFrame MakeFrame(const AVFrame* f, double timestamp, int64_t index, bool want_pixels) {
-    VideoFrame out;
-    out.index = index;
-    out.timestamp = timestamp;
-    out.width = OutputWidth(f);
-    out.height = OutputHeight(f);
+  // A frame row for `f`; with `want_pixels` the frame is kept (a reference) for WritePixels.
+  QueuedFrame MakeFrame(const AVFrame* f, double timestamp, int64_t index, bool want_pixels) {
+    QueuedFrame out;
+    out.frame.index = index;
+    out.frame.timestamp = timestamp;
+    out.frame.width = OutputWidth(f);
+    out.frame.height = OutputHeight(f);
+    const uint64_t pixels = static_cast<uint64_t>(out.frame.width) * static_cast<uint64_t>(out.frame.height);
     if (f->decode_error_flags != 0 || (f->flags & AV_FRAME_FLAG_CORRUPT)) {
-      out.error = "frame " + std::to_string(index) + ": corrupt data" + FfmpegLogCapture::LastMessageSuffix();
-      return out;
-    }
-    if (want_pixels) {
-      auto image = Convert(f);
-      if (image.ok()) {
-        out.image = std::move(image).value();
-      } else {
-        out.error = "frame " + std::to_string(index) + ": " + image.error();
-      }
+      out.frame.error = "frame " + std::to_string(index) + ": corrupt data" + FfmpegLogCapture::LastMessageSuffix();
+    } else if (pixels > options.max_pixels) {
+      out.frame.error = "frame " + std::to_string(index) + ": " + std::to_string(out.frame.width) + "x" +
+                        std::to_string(out.frame.height) + " pixels, over the limit of " +
+                        std::to_string(options.max_pixels);
+    } else if (want_pixels) {
+      out.decoded = av_frame_clone(f);
+      if (!out.decoded) out.frame.error = "frame " + std::to_string(index) + ": out of memory";
+      out.frame.has_pixels = out.decoded != nullptr;
     }
     return out;
   }
@@ -197,27 +197,50 @@ struct VideoDecoder::State {
     }
   }
 
-  void QueueError(std::string message, int64_t index = -1) { queued.push_back(ErrorFrame(std::move(message), index)); }
+  void QueueError(std::string message, int64_t index = -1) {
+    queued.push_back(QueuedFrame{ErrorFrame(std::move(message), index), nullptr});
+  }
 
   // fps mode: when the next target lies beyond a key frame after what was decoded, seek there so the
   // frames between are neither decoded nor converted. Only with a constant frame rate (indexes stay
   // right) and an index to look key frames up in.
+  //
+  // The seek asks for the last key frame shown before target + half a frame: any frame before that key
+  // frame is further from the target than the key frame is. Demuxers differ on whether they compare
+  // presentation or decoding times, so the first frame after a seek is checked (VerifySeek).
   void SeekTowardTarget() {
-    if (!constant_rate || options.fps <= 0 || input_done) return;
+    if (!constant_rate || options.fps <= 0 || input_done || !seeking) return;
     AVStream* stream = format->streams[stream_index];
-    const double target = TargetTime(next_target) - 0.5 / frame_rate;
+    const double target = TargetTime(next_target);
     if (target <= last_timestamp + 2.0 / frame_rate) return;
-    const int64_t target_pts = start_pts + static_cast<int64_t>(std::floor(target / time_base));
-    const AVIndexEntry* entry = avformat_index_get_entry_from_timestamp(stream, target_pts, AVSEEK_FLAG_BACKWARD);
+    const int64_t seek_pts = start_pts + static_cast<int64_t>(std::floor((target + 0.5 / frame_rate) / time_base)) - 1;
+    const AVIndexEntry* entry = avformat_index_get_entry_from_timestamp(stream, seek_pts, AVSEEK_FLAG_BACKWARD);
     if (!entry) return;
     const double key_time = static_cast<double>(entry->timestamp - start_pts) * time_base;
     // Forward only, and never to the same key frame twice: a demuxer that lands earlier than its index
     // said costs decoding, never a loop.
     if (key_time <= last_timestamp + 1.0 / frame_rate || key_time <= sought_key_time) return;
     sought_key_time = key_time;
-    if (av_seek_frame(format, stream_index, target_pts, AVSEEK_FLAG_BACKWARD) < 0) return;
+    if (av_seek_frame(format, stream_index, seek_pts, AVSEEK_FLAG_BACKWARD) < 0) return;
     avcodec_flush_buffers(codec);
     has_previous = false;
+    verify_target = target;
+  }
+
+  // The first frame after a seek must lie less than half a frame after the target it was made for;
+  // otherwise an earlier frame might be nearer: go back to before the target and stop seeking in this
+  // file (the frames up to the target are decoded again; those already given are not repeated).
+  // Returns whether `timestamp` may be taken.
+  bool VerifySeek(double timestamp) {
+    if (!verify_target) return true;
+    const double target = *verify_target;
+    verify_target.reset();
+    if (timestamp < target + 0.5 / frame_rate) return true;
+    seeking = false;
+    const int64_t back_pts = start_pts + static_cast<int64_t>(std::floor(std::max(0.0, last_emitted) / time_base));
+    if (av_seek_frame(format, stream_index, back_pts, AVSEEK_FLAG_BACKWARD) >= 0) avcodec_flush_buffers(codec);
+    has_previous = false;
+    return false;
   }
 
   // Whether the decoder may skip decoding the frame of a packet at `timestamp`: fps mode with a
@@ -237,6 +260,7 @@ struct VideoDecoder::State {
   // Decides what to do with a decoded frame: queues the frames it selects.
   void Take(bool want_pixels) {
     const double timestamp = Timestamp(frame);
+    if (!VerifySeek(timestamp)) return;
     const int64_t counted = decoded++;
     last_timestamp = std::max(last_timestamp, timestamp);
     consecutive_errors = 0;
@@ -401,9 +425,16 @@ std::optional<VideoFrame> VideoDecoder::Next(bool want_pixels) {
           index);
     }
   }
-  VideoFrame out = std::move(s.queued.front());
+  av_frame_free(&s.current);
+  s.current = s.queued.front().decoded;
+  VideoFrame out = std::move(s.queued.front().frame);
   s.queued.pop_front();
   return out;
+}
+
+std::optional<std::string> VideoDecoder::WritePixels(uint8_t* destination) {
+  if (!state_->current) return "no decoded frame to write";
+  return state_->ConvertInto(state_->current, destination);
 }
 
 double VideoDecoder::Progress() const {

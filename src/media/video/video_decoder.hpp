@@ -19,7 +19,6 @@
 #include <string>
 
 #include "common/result.hpp"
-#include "media/image.hpp"
 
 namespace quarry::media {
 
@@ -37,7 +36,7 @@ struct VideoReadOptions {
 struct VideoFrame {
   int64_t index = -1;                // position in the stream (presentation order), -1 when unknown
   double timestamp = 0;              // seconds from the stream's start
-  std::optional<Image> image;        // BGR pixels, when asked for and decoded
+  bool has_pixels = false;           // WritePixels can write this frame's BGR pixels
   std::optional<std::string> error;  // why this frame (or the rest of the file) could not be read
   int32_t width = 0;                 // the frame's size as it would be output (after `width`/`height` scaling)
   int32_t height = 0;
@@ -51,9 +50,13 @@ class VideoDecoder {
   VideoDecoder(const VideoDecoder&) = delete;
   VideoDecoder& operator=(const VideoDecoder&) = delete;
 
-  // The next selected frame, or nullopt at the end of the file. With `want_pixels` false the frame is
-  // decoded (to prove it valid and know its size) but not converted.
+  // The next selected frame, or nullopt at the end of the file. With `want_pixels` the frame's picture
+  // is kept for WritePixels (has_pixels); without, the frame is decoded (to prove it valid and know its
+  // size) but never converted.
   std::optional<VideoFrame> Next(bool want_pixels);
+  // Writes the BGR pixels of the frame Next returned last (width x height x 3 bytes, row-major) into
+  // `destination`, converting straight into it. Returns the error, if any.
+  std::optional<std::string> WritePixels(uint8_t* destination);
   // How far through the file the decoder is, 0..1.
   double Progress() const;
 
