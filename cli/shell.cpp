@@ -116,11 +116,14 @@ bool Shell::RunStatement(const std::string& sql) {
   bool succeeded = false;
   {
     InterruptScope interrupt_scope(connection_);
+    // The output stream itself may be what threw: only the error stream is written here.
     try {
       succeeded = QueryAndPrint(sql);
     } catch (const std::exception& exception) {
-      out_.flush();
       err_ << "Error: " << exception.what() << '\n';
+      err_.flush();
+    } catch (...) {
+      err_ << "Error: unknown exception while running the statement\n";
       err_.flush();
     }
   }
