@@ -143,7 +143,7 @@ class Converter {
     if (TryGetBytes(value, bytes)) {
       return BytesValue(std::move(bytes));
     }
-    throw duckdb::ConversionException("cannot render a value of type %s: it has no text and no bytes",
+    throw duckdb::ConversionException("cannot render a value: it has neither text nor bytes; type %s",
                                       value.type().ToString());
   }
 
