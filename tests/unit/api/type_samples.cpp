@@ -90,6 +90,8 @@ const std::vector<TypeSample>& TypeSamples() {
       {Id::ARRAY, "SELECT [NULL, 'inf']::DOUBLE[2] AS v"},
       {Id::VARIANT, "SELECT {'x': [1, NULL]}::VARIANT AS v"},
       {Id::VARIANT, "SELECT 'text'::VARIANT AS v"},
+      {Id::VARIANT, "SELECT [0::TINYINT::VARIANT, NULL]::VARIANT[2]::VARIANT AS v"},
+      {Id::LIST, "SELECT [[0::VARIANT, NULL]::VARIANT[]::VARIANT, NULL] AS v"},
   };
   return samples;
 }
