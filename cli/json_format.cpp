@@ -46,6 +46,53 @@ void AppendJsonString(std::string_view text, std::string& out) {
   out += '"';
 }
 
+namespace {
+
+// Whether `text` is a number in JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(std::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') i++;
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') i++;
+  const size_t start = i;
+  const size_t integer_digits = digits();
+  if (integer_digits == 0 || (integer_digits > 1 && text[start] == '0')) return false;
+  if (i < text.size() && text[i] == '.') {
+    i++;
+    if (digits() == 0) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    i++;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) i++;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
+// An exact number as a JSON number: DuckDB prints DECIMAL(38,38) without its leading zero (".5"), which
+// JSON needs; text that is still no JSON number is written as a string.
+void AppendJsonNumber(const std::string& text, std::string& out) {
+  if (IsJsonNumber(text)) {
+    out += text;
+    return;
+  }
+  const bool negative = !text.empty() && text[0] == '-';
+  std::string fixed = text;
+  if (text.size() > (negative ? 1u : 0u) && text[negative ? 1 : 0] == '.') {
+    fixed.insert(negative ? 1 : 0, "0");
+  }
+  if (IsJsonNumber(fixed)) {
+    out += fixed;
+  } else {
+    AppendJsonString(text, out);
+  }
+}
+
+}  // namespace
+
 void AppendJson(const Value& value, std::string& out) {
   switch (value.kind()) {
     case Value::Kind::kNull:
@@ -54,11 +101,17 @@ void AppendJson(const Value& value, std::string& out) {
     case Value::Kind::kBoolean:
     case Value::Kind::kInteger:
     case Value::Kind::kUnsigned:
-    case Value::Kind::kNumber:
       out += value.text();
       break;
+    case Value::Kind::kNumber:
+      AppendJsonNumber(value.text(), out);
+      break;
     case Value::Kind::kReal:
-      out += std::isfinite(value.real()) ? value.text() : "null";
+      if (std::isfinite(value.real())) {
+        AppendJsonNumber(value.text(), out);
+      } else {
+        out += "null";
+      }
       break;
     case Value::Kind::kText:
       AppendJsonString(value.text(), out);

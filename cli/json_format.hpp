@@ -1,7 +1,7 @@
 // JsonFormat — rows as JSON objects keyed by column name: a JSON array (json) or one object per line
 // (jsonl). STRUCT → object, LIST/ARRAY → array, MAP → array of {"key", "value"} objects, BLOB → base64
-// string, NULL → null, booleans and numbers as JSON literals (NaN and infinities → null), everything
-// else (dates, decimals' exact text aside, UUIDs, ...) as the string DuckDB prints.
+// string (aggregate states too), NULL → null, booleans and numbers as JSON literals (NaN and infinities →
+// null, DuckDB's .5 → 0.5), everything else (dates, UUIDs, intervals, ...) as the string DuckDB prints.
 #pragma once
 
 #include "output_format.hpp"

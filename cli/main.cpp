@@ -8,7 +8,9 @@
 #include "shell.hpp"
 #include "shell_options.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int RunShell(int argc, char** argv) {
   using namespace quarry::cli;
   std::string error;
   auto options = ParseShellOptions(std::vector<std::string>(argv + 1, argv + argc), error);
@@ -58,4 +60,20 @@ int main(int argc, char** argv) {
   std::stringstream input;
   input << std::cin.rdbuf();
   return shell.RunText(input.str(), true) ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The shell reports every error itself; this is the last guard, so nothing ends in std::terminate.
+  try {
+    return RunShell(argc, argv);
+  } catch (const std::exception& exception) {
+    std::cout.flush();
+    std::cerr << "quarry: " << exception.what() << '\n';
+  } catch (...) {
+    std::cout.flush();
+    std::cerr << "quarry: unknown error\n";
+  }
+  return 1;
 }

@@ -90,27 +90,40 @@ void Shell::SetMaxRows(uint64_t rows) {
   SetFormat(format_name_);
 }
 
+bool Shell::QueryAndPrint(const std::string& sql) {
+  // The box needs the terminal width now, not when the format was chosen.
+  if (format_name_ == "box") {
+    format_ = MakeOutputFormat("box", CurrentFormatSettings());
+  }
+  QueryOptions options;
+  options.stream = format_->streams();
+  QueryResult result = connection_.Query(sql, options);
+  if (result.ok() && result.returns_rows()) {
+    format_->Write(result, out_);
+  }
+  out_.flush();
+  if (!result.ok()) {
+    err_ << result.error().Describe(sql) << '\n';
+    err_.flush();
+  }
+  return result.ok();
+}
+
 bool Shell::RunStatement(const std::string& sql) {
   rusage usage_before{};
   getrusage(RUSAGE_SELF, &usage_before);
   const auto start = std::chrono::steady_clock::now();
-  bool succeeded;
+  bool succeeded = false;
   {
     InterruptScope interrupt_scope(connection_);
-    // The box needs the terminal width now, not when the format was chosen.
-    if (format_name_ == "box") {
-      format_ = MakeOutputFormat("box", CurrentFormatSettings());
-    }
-    QueryOptions options;
-    options.stream = format_->streams();
-    QueryResult result = connection_.Query(sql, options);
-    if (result.ok() && result.returns_rows()) {
-      format_->Write(result, out_);
-    }
-    out_.flush();
-    succeeded = result.ok();
-    if (!succeeded) {
-      err_ << result.error().Describe(sql) << '\n';
+    // The output stream itself may be what threw: only the error stream is written here.
+    try {
+      succeeded = QueryAndPrint(sql);
+    } catch (const std::exception& exception) {
+      err_ << "Error: " << exception.what() << '\n';
+      err_.flush();
+    } catch (...) {
+      err_ << "Error: unknown exception while running the statement\n";
       err_.flush();
     }
   }

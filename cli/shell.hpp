@@ -30,7 +30,8 @@ class Shell {
   // Reads from the terminal until .quit or end of input.
   void RunInteractive(LineEditor& editor);
 
-  // One SQL statement; prints its result or its error. Returns whether it succeeded.
+  // One SQL statement; prints its result or its error. Returns whether it succeeded. An exception while
+  // running or printing (a value no format can render) is reported as an error, never passed on.
   bool RunStatement(const std::string& sql);
   // One dot command line (".mode csv"); returns whether it succeeded.
   bool RunDotCommand(const std::string& line);
@@ -50,6 +51,8 @@ class Shell {
  private:
   // Feeds one line of input: a dot command when no statement is pending, otherwise SQL.
   bool RunLine(const std::string& line, bool stop_on_error);
+  // RunStatement's work, which may throw.
+  bool QueryAndPrint(const std::string& sql);
   FormatSettings CurrentFormatSettings() const;
 
   Connection connection_;

@@ -6,11 +6,13 @@
 #   // fuzz-sources: cli/statement_splitter.cpp src/ml/onnx/*.cpp      (paths or globs from the repository root)
 #   // fuzz-flags: -DNAME=1 -I/usr/include/x                           (optional, for compiling)
 #   // fuzz-libs: -lturbojpeg -lspng                                    (optional, for linking)
+# Relative paths in fuzz-flags and fuzz-libs are from the repository root (e.g. -I.deps/duckdb/include).
 # Sources compile one by one into build-fuzz/objects/ through ccache (when installed), so a rerun only
 # links.
 # Prints "fuzz: N passed, N failed"; a crash leaves its input in build-fuzz/<name>-crashes/.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
 seconds=${1:-10}
 shift || true
 out="$root/build-fuzz"

@@ -53,10 +53,12 @@ class QueryResult {
   const std::vector<std::string>& column_types() const;
 
   // Appends the next batch of rows (up to 2,048) to `rows` after clearing it; returns false at the end.
-  // A failure while streaming turns the result into an error (ok() becomes false) and returns false.
+  // A failure while streaming, or a value that has neither text nor bytes, turns the result into an error
+  // (ok() becomes false) and returns false. Every DuckDB type converts (see quarry::Value); none throws.
   bool NextBatch(std::vector<std::vector<Value>>& rows);
 
-  // Renders the remaining rows as DuckDB's boxed table.
+  // Renders the remaining rows as DuckDB's boxed table; opaque values (aggregate states) as their bytes.
+  // A failure turns the result into an error (ok() becomes false) and returns an empty string.
   std::string RenderBox(const BoxOptions& options);
 
  private:

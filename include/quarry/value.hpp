@@ -2,9 +2,10 @@
 //
 // A Value is a small tree: scalars carry their SQL text (as DuckDB prints it) and, for numbers and
 // booleans, the number itself; LIST/ARRAY values carry their elements; STRUCT values carry named fields;
-// MAP values are lists of {key, value} structs. Output formats (CSV, JSON, the SQL test runner) walk this
-// tree, so they need no DuckDB header. Values are plain data: copyable, immutable once built, and safe to
-// share between threads.
+// MAP values are lists of {key, value} structs; a UNION value is its active member. Every DuckDB type
+// converts: opaque ones (aggregate states) as bytes, any other as DuckDB's text of it. Output formats
+// (CSV, JSON, the SQL test runner) walk this tree, so they need no DuckDB header. Values are plain data:
+// copyable, immutable once built, and safe to share between threads.
 #pragma once
 
 #include <cstdint>
@@ -22,9 +23,9 @@ class Value {
     kInteger,   // fits in int64_t (TINYINT..BIGINT, UTINYINT..UINTEGER)
     kUnsigned,  // UBIGINT values
     kReal,      // FLOAT, DOUBLE
-    kNumber,    // exact numbers without a native form (DECIMAL, HUGEINT, UHUGEINT): text only
-    kText,      // VARCHAR and every type printed as text (dates, times, UUIDs, intervals, enums, ...)
-    kBlob,      // raw bytes; text() is DuckDB's escaped form
+    kNumber,    // exact numbers without a native form (DECIMAL, HUGEINT, UHUGEINT, BIGNUM): text only
+    kText,      // VARCHAR and every type printed as text (dates, times, UUIDs, intervals, enums, BIT, ...)
+    kBlob,      // raw bytes (BLOB, AGGREGATE_STATE); text() is DuckDB's escaped form
     kList,      // LIST and ARRAY: elements()
     kStruct,    // STRUCT and MAP entries: fields()
   };

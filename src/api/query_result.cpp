@@ -2,8 +2,8 @@
 #include "quarry/query_result.hpp"
 
 #include "api/api_impl.hpp"
+#include "api/box_table.hpp"
 #include "api/value_conversion.hpp"
-#include "duckdb/common/box_renderer.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 
 namespace quarry {
@@ -107,37 +107,44 @@ const std::vector<std::string>& QueryResult::column_types() const {
 
 bool QueryResult::NextBatch(std::vector<std::vector<Value>>& rows) {
   rows.clear();
-  auto chunk = impl_->FetchChunk();
-  if (!chunk) {
+  try {
+    auto chunk = impl_->FetchChunk();
+    if (!chunk) {
+      return false;
+    }
+    rows.resize(chunk->size());
+    for (duckdb::idx_t row = 0; row < chunk->size(); row++) {
+      rows[row].reserve(chunk->ColumnCount());
+      for (duckdb::idx_t column = 0; column < chunk->ColumnCount(); column++) {
+        rows[row].push_back(ConvertValue(chunk->GetValue(column, row), impl_->context.get()));
+      }
+    }
+    return true;
+  } catch (const std::exception& exception) {
+    // A value with no rendering at all: the result becomes an error, like a failure while streaming.
+    rows.clear();
+    impl_->SetError(duckdb::ErrorData(exception));
     return false;
   }
-  rows.resize(chunk->size());
-  for (duckdb::idx_t row = 0; row < chunk->size(); row++) {
-    rows[row].reserve(chunk->ColumnCount());
-    for (duckdb::idx_t column = 0; column < chunk->ColumnCount(); column++) {
-      rows[row].push_back(ConvertValue(chunk->GetValue(column, row)));
-    }
-  }
-  return true;
 }
 
 std::string QueryResult::RenderBox(const BoxOptions& options) {
   if (impl_->failed || !impl_->result) {
     return std::string();
   }
-  duckdb::ColumnDataCollection collection(duckdb::Allocator::DefaultAllocator(), impl_->types);
-  while (auto chunk = impl_->FetchChunk()) {
-    collection.Append(*chunk);
-  }
-  if (impl_->failed) {
+  try {
+    duckdb::ColumnDataCollection collection(duckdb::Allocator::DefaultAllocator(), impl_->types);
+    while (auto chunk = impl_->FetchChunk()) {
+      collection.Append(*chunk);
+    }
+    if (impl_->failed) {
+      return std::string();
+    }
+    return RenderBoxTable(*impl_->context, impl_->column_names, collection, options);
+  } catch (const std::exception& exception) {
+    impl_->SetError(duckdb::ErrorData(exception));
     return std::string();
   }
-  duckdb::BoxRendererConfig config;
-  config.max_width = options.max_width;
-  config.max_rows = options.max_rows;
-  config.null_value = options.null_text;
-  duckdb::vector<std::string> names(impl_->column_names.begin(), impl_->column_names.end());
-  return duckdb::BoxRenderer(config).ToString(*impl_->context, names, collection);
 }
 
 }  // namespace quarry

@@ -1,69 +1,205 @@
 // Conversion of DuckDB's values into quarry::Value (see value_conversion.hpp).
+//
+// Each value first takes the conversion its type id calls for. Whatever throws on the way (a cast that
+// does not exist, a type added to DuckDB after this file was written) falls back, per value, to DuckDB's
+// cast to VARCHAR, then to its bytes (DuckDB's cast to BLOB, or the string it stores); nested values whose
+// text DuckDB cannot produce (a LIST of aggregate states) get text composed from their converted children.
 #include "api/value_conversion.hpp"
+
+#include <functional>
+
+#include "duckdb/common/exception/conversion_exception.hpp"
+#include "duckdb/common/types/blob.hpp"
 
 namespace quarry {
 
 namespace {
 
-std::vector<Value> ConvertElements(const duckdb::vector<duckdb::Value>& children) {
-  std::vector<Value> elements;
-  elements.reserve(children.size());
-  for (const auto& child : children) {
-    elements.push_back(ConvertValue(child));
+using duckdb::LogicalTypeId;
+
+// DuckDB's text of `value`: the session's cast to VARCHAR when there is a context, else the default one.
+std::string CastToText(const duckdb::Value& value, duckdb::ClientContext* context) {
+  if (context) {
+    return duckdb::StringValue::Get(value.CastAs(*context, duckdb::LogicalType::VARCHAR));
   }
-  return elements;
+  return value.ToString();
 }
+
+// The bytes of an opaque value: DuckDB's cast to BLOB, else the string DuckDB stores for it.
+bool TryGetBytes(const duckdb::Value& value, std::string& bytes) {
+  try {
+    bytes = duckdb::StringValue::Get(value.DefaultCastAs(duckdb::LogicalType::BLOB));
+    return true;
+  } catch (const std::exception&) {
+  }
+  if (value.type().InternalType() == duckdb::PhysicalType::VARCHAR) {
+    try {
+      bytes = duckdb::StringValue::Get(value);
+      return true;
+    } catch (const std::exception&) {
+    }
+  }
+  return false;
+}
+
+Value BytesValue(std::string bytes) {
+  std::string text = EscapeBytes(bytes);
+  return Value::Blob(std::move(bytes), std::move(text));
+}
+
+// Text for a nested value DuckDB cannot print, in DuckDB's layout: [a, b], {'name': a}, {key=value}.
+std::string JoinTexts(const std::vector<Value>& elements, const char* open, const char* close) {
+  std::string text = open;
+  for (size_t i = 0; i < elements.size(); i++) {
+    text += (i > 0 ? ", " : "") + elements[i].ToString();
+  }
+  return text + close;
+}
+
+std::string ComposeStructText(const std::vector<std::pair<std::string, Value>>& fields) {
+  std::string text = "{";
+  for (size_t i = 0; i < fields.size(); i++) {
+    text += (i > 0 ? ", '" : "'") + fields[i].first + "': " + fields[i].second.ToString();
+  }
+  return text + "}";
+}
+
+std::string ComposeMapText(const std::vector<Value>& entries) {
+  std::string text = "{";
+  for (size_t i = 0; i < entries.size(); i++) {
+    const auto& fields = entries[i].fields();
+    text += i > 0 ? ", " : "";
+    text +=
+        fields.size() == 2 ? fields[0].second.ToString() + "=" + fields[1].second.ToString() : entries[i].ToString();
+  }
+  return text + "}";
+}
+
+class Converter {
+ public:
+  explicit Converter(duckdb::ClientContext* context) : context_(context) {}
+
+  Value Convert(const duckdb::Value& value) {
+    if (value.IsNull()) {
+      return Value::Null();
+    }
+    try {
+      return ConvertByType(value);
+    } catch (const std::exception&) {
+      return ConvertOpaque(value);
+    }
+  }
+
+ private:
+  Value ConvertByType(const duckdb::Value& value) {
+    const auto& type = value.type();
+    switch (type.id()) {
+      case LogicalTypeId::BOOLEAN:
+        return Value::Boolean(value.GetValue<bool>());
+      case LogicalTypeId::TINYINT:
+      case LogicalTypeId::SMALLINT:
+      case LogicalTypeId::INTEGER:
+      case LogicalTypeId::BIGINT:
+      case LogicalTypeId::UTINYINT:
+      case LogicalTypeId::USMALLINT:
+      case LogicalTypeId::UINTEGER:
+        return Value::Integer(value.GetValue<int64_t>());
+      case LogicalTypeId::UBIGINT:
+        return Value::Unsigned(value.GetValue<uint64_t>());
+      case LogicalTypeId::FLOAT:
+      case LogicalTypeId::DOUBLE:
+        return Value::Real(value.GetValue<double>(), CastToText(value, context_));
+      case LogicalTypeId::DECIMAL:
+      case LogicalTypeId::HUGEINT:
+      case LogicalTypeId::UHUGEINT:
+      case LogicalTypeId::BIGNUM:
+        return Value::Number(CastToText(value, context_));
+      case LogicalTypeId::BLOB:
+      case LogicalTypeId::AGGREGATE_STATE:
+        return BytesValue(duckdb::StringValue::Get(value));
+      case LogicalTypeId::LIST:
+        return ConvertList(value, duckdb::ListValue::GetChildren(value), "[", "]");
+      case LogicalTypeId::ARRAY:
+        return ConvertList(value, duckdb::ArrayValue::GetChildren(value), "[", "]");
+      case LogicalTypeId::MAP:
+        return ConvertMap(value);
+      case LogicalTypeId::STRUCT:
+        return ConvertStruct(value);
+      case LogicalTypeId::UNION:
+        return Convert(duckdb::UnionValue::GetValue(value));
+      default:
+        // Dates, times, intervals, UUIDs, enums, BIT, VARCHAR, VARIANT and types added later.
+        return Value::Text(CastToText(value, context_));
+    }
+  }
+
+  // Last resort for a value whose own conversion failed: its text, else its bytes.
+  Value ConvertOpaque(const duckdb::Value& value) {
+    try {
+      return Value::Text(CastToText(value, context_));
+    } catch (const std::exception&) {
+    }
+    std::string bytes;
+    if (TryGetBytes(value, bytes)) {
+      return BytesValue(std::move(bytes));
+    }
+    throw duckdb::ConversionException("cannot render a value: it has neither text nor bytes; type %s",
+                                      value.type().ToString());
+  }
+
+  // DuckDB's text of a nested value, or `composed` when DuckDB cannot print it (opaque children).
+  std::string NestedText(const duckdb::Value& value, const std::function<std::string()>& composed) {
+    try {
+      return CastToText(value, context_);
+    } catch (const std::exception&) {
+      return composed();
+    }
+  }
+
+  std::vector<Value> ConvertAll(const duckdb::vector<duckdb::Value>& children) {
+    std::vector<Value> elements;
+    elements.reserve(children.size());
+    for (const auto& child : children) {
+      elements.push_back(Convert(child));
+    }
+    return elements;
+  }
+
+  Value ConvertList(const duckdb::Value& value, const duckdb::vector<duckdb::Value>& children, const char* open,
+                    const char* close) {
+    auto elements = ConvertAll(children);
+    std::string text = NestedText(value, [&] { return JoinTexts(elements, open, close); });
+    return Value::List(std::move(elements), std::move(text));
+  }
+
+  Value ConvertMap(const duckdb::Value& value) {
+    auto entries = ConvertAll(duckdb::MapValue::GetChildren(value));
+    std::string text = NestedText(value, [&] { return ComposeMapText(entries); });
+    return Value::List(std::move(entries), std::move(text));
+  }
+
+  Value ConvertStruct(const duckdb::Value& value) {
+    const auto& children = duckdb::StructValue::GetChildren(value);
+    std::vector<std::pair<std::string, Value>> fields;
+    fields.reserve(children.size());
+    for (duckdb::idx_t i = 0; i < children.size(); i++) {
+      fields.emplace_back(duckdb::StructType::GetChildName(value.type(), i), Convert(children[i]));
+    }
+    std::string text = NestedText(value, [&] { return ComposeStructText(fields); });
+    return Value::Struct(std::move(fields), std::move(text));
+  }
+
+  duckdb::ClientContext* context_;
+};
 
 }  // namespace
 
-Value ConvertValue(const duckdb::Value& value) {
-  using duckdb::LogicalTypeId;
-  if (value.IsNull()) {
-    return Value::Null();
-  }
-  const auto& type = value.type();
-  switch (type.id()) {
-    case LogicalTypeId::BOOLEAN:
-      return Value::Boolean(value.GetValue<bool>());
-    case LogicalTypeId::TINYINT:
-    case LogicalTypeId::SMALLINT:
-    case LogicalTypeId::INTEGER:
-    case LogicalTypeId::BIGINT:
-    case LogicalTypeId::UTINYINT:
-    case LogicalTypeId::USMALLINT:
-    case LogicalTypeId::UINTEGER:
-      return Value::Integer(value.GetValue<int64_t>());
-    case LogicalTypeId::UBIGINT:
-      return Value::Unsigned(value.GetValue<uint64_t>());
-    case LogicalTypeId::FLOAT:
-    case LogicalTypeId::DOUBLE:
-      return Value::Real(value.GetValue<double>(), value.ToString());
-    case LogicalTypeId::DECIMAL:
-    case LogicalTypeId::HUGEINT:
-    case LogicalTypeId::UHUGEINT:
-      return Value::Number(value.ToString());
-    case LogicalTypeId::BLOB:
-      return Value::Blob(duckdb::StringValue::Get(value), value.ToString());
-    case LogicalTypeId::LIST:
-      return Value::List(ConvertElements(duckdb::ListValue::GetChildren(value)), value.ToString());
-    case LogicalTypeId::ARRAY:
-      return Value::List(ConvertElements(duckdb::ArrayValue::GetChildren(value)), value.ToString());
-    case LogicalTypeId::MAP:
-      return Value::List(ConvertElements(duckdb::MapValue::GetChildren(value)), value.ToString());
-    case LogicalTypeId::STRUCT: {
-      const auto& children = duckdb::StructValue::GetChildren(value);
-      std::vector<std::pair<std::string, Value>> fields;
-      fields.reserve(children.size());
-      for (duckdb::idx_t i = 0; i < children.size(); i++) {
-        fields.emplace_back(duckdb::StructType::GetChildName(type, i), ConvertValue(children[i]));
-      }
-      return Value::Struct(std::move(fields), value.ToString());
-    }
-    case LogicalTypeId::UNION:
-      return ConvertValue(duckdb::UnionValue::GetValue(value));
-    default:
-      return Value::Text(value.ToString());
-  }
+std::string EscapeBytes(const std::string& bytes) {
+  return duckdb::Blob::ToString(duckdb::string_t(bytes.data(), static_cast<uint32_t>(bytes.size())));
+}
+
+Value ConvertValue(const duckdb::Value& value, duckdb::ClientContext* context) {
+  return Converter(context).Convert(value);
 }
 
 }  // namespace quarry

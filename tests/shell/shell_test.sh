@@ -66,6 +66,23 @@ check "box" $'┌─────────┐\n│    a    │\n│ varchar �
   "$("$quarry" -c "SELECT 'hello' AS a")"
 check "statements without rows print nothing" "" "$("$quarry" -c "CREATE TABLE t (i INTEGER)" -c "INSERT INTO t VALUES (1)")"
 
+# Every type renders in every format; opaque aggregate states as bytes (issue 11: this used to abort).
+for format in box csv json jsonl line markdown; do
+  "$quarry" --format "$format" -c "SELECT sum(x) EXPORT_STATE AS s FROM range(10) t(x)" >"$scratch/out" 2>"$scratch/err"
+  check "aggregate state in $format: status" 0 "$?"
+  check "aggregate state in $format: no error" "" "$(cat "$scratch/err")"
+  "$quarry" --format "$format" -c "SELECT [count(*) EXPORT_STATE] AS l, {'u': union_value(n := 1)::UNION(n INTEGER, s VARCHAR)} AS s,
+    MAP {'k': [1::BIGNUM]} AS m, '0101'::BIT AS b, TIMETZ '10:00:00+05:30' AS t, INTERVAL 1 DAY AS i, 'nan'::DOUBLE AS d,
+    340282366920938463463374607431768211455::UHUGEINT AS u, 'x'::ENUM('x') AS e, 'a' || chr(0) || chr(7) AS c,
+    {'a': 1}::VARIANT AS v, '{\"j\": 1}'::JSON AS j FROM range(3)" >"$scratch/out" 2>"$scratch/err"
+  check "every type in $format: status" 0 "$?"
+  check "every type in $format: no error" "" "$(cat "$scratch/err")"
+done
+check "aggregate state csv" $'s\n\\x0A\\x00\\x00\\x00\\x00\\x00\\x00\\x00' \
+  "$("$quarry" --format csv -c "SELECT count(*) EXPORT_STATE AS s FROM range(10)")"
+check "aggregate state jsonl" '{"s":"CgAAAAAAAAA="}' \
+  "$("$quarry" --format jsonl -c "SELECT count(*) EXPORT_STATE AS s FROM range(10)")"
+
 # Dot commands.
 check "tables" $'name\nalpha\nbeta' \
   "$("$quarry" --format csv -c "CREATE TABLE beta (i INTEGER); CREATE VIEW alpha AS SELECT 1" -c ".tables")"
