@@ -1,6 +1,6 @@
 // libFuzzer target for PDF pages (src/media/pdf/: Poppler opening, page sizes, text, rendering). The
 // input is the file; every page's size and text are read and the first pages rendered at a low dpi.
-// Checks that a rendered page has width x height x 3 bytes and that failures carry a message.
+// Checks that a rendered page fills exactly width x height x 3 bytes and that failures carry a message.
 // fuzz-sources: src/media/pdf/*.cpp
 // fuzz-flags: -I/usr/include/poppler/cpp
 // fuzz-libs: -lpoppler-cpp
@@ -24,15 +24,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto text = document.value()->PageText(page);
     if (!text.ok() && text.error().empty()) std::abort();
     if (page > 2) continue;
-    auto image = document.value()->RenderPage(page, 18, 1u << 20);
-    if (!image.ok()) {
-      if (image.error().empty()) std::abort();
+    auto size = document.value()->RenderedSize(page, 18);
+    if (!size.ok()) {
+      if (size.error().empty()) std::abort();
       continue;
     }
-    const auto& pixels = image.value();
-    if (pixels.channels != 3 || pixels.pixels.size() != static_cast<size_t>(pixels.width) * pixels.height * 3) {
-      std::abort();
+    const auto [width, height] = size.value();
+    if (width <= 0 || height <= 0) std::abort();
+    if (static_cast<uint64_t>(width) * height > (1u << 20)) continue;  // as read_pdf's max_pixels
+    std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 3 + 1, 0xA5);
+    if (auto error = document.value()->RenderPageInto(page, 18, pixels.data())) {
+      if (error->empty()) std::abort();
+      continue;
     }
+    if (pixels.back() != 0xA5) std::abort();  // nothing written past width x height x 3 bytes
   }
   return 0;
 }

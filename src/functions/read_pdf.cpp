@@ -7,8 +7,6 @@
 // page that loads but fails to render shows its error when its pixels are read.
 #include "functions/read_pdf.hpp"
 
-#include <cmath>
-
 #include "functions/file_scan.hpp"
 #include "functions/image_type.hpp"
 #include "functions/picture_parameters.hpp"
@@ -96,20 +94,29 @@ class PdfCursor : public FileRowCursor {
     WriteText(request.columns[kText], request.row, text && !error ? &*text : nullptr);
 
     if (image) {
-      if (!error && fields.Has(kImageData)) {
-        auto rendered = document_->RenderPage(page, options_.dpi, options_.max_pixels);
-        if (rendered.ok()) {
-          outcome.bytes += rendered.value().pixels.size();
-          WriteImage(*image, request.row, file_.path, std::move(rendered).value(), fields);
+      std::optional<std::pair<int32_t, int32_t>> pixels;
+      if (!error) {
+        auto rendered_size = document_->RenderedSize(page, options_.dpi);
+        if (rendered_size.ok()) {
+          pixels = rendered_size.value();
         } else {
-          error = rendered.error();
+          error = rendered_size.error();
         }
-      } else if (!error) {
-        const auto& points = size.value();
-        WriteImageHeader(*image, request.row, file_.path, PixelsFor(points.width_pt), PixelsFor(points.height_pt), 3,
-                         fields);
       }
-      if (error) WriteInvalidImage(*image, request.row, file_.path, fields);
+      const double area = pixels ? static_cast<double>(pixels->first) * pixels->second : 0;
+      if (!error && fields.Has(kImageData) && area > static_cast<double>(options_.max_pixels)) {
+        error = "page " + std::to_string(page) + " at " + std::to_string(static_cast<int>(options_.dpi)) + " dpi is " +
+                std::to_string(pixels->first) + "x" + std::to_string(pixels->second) + " pixels, over the limit of " +
+                std::to_string(options_.max_pixels) + " (max_pixels)";
+      }
+      if (!error) {
+        error = WriteImageInPlace(
+            *image, request.row, file_.path, pixels->first, pixels->second, 3, fields,
+            [&](uint8_t* destination) { return document_->RenderPageInto(page, options_.dpi, destination); });
+        if (!error && fields.Has(kImageData)) outcome.bytes += static_cast<uint64_t>(area) * 3;
+      } else {
+        WriteInvalidImage(*image, request.row, file_.path, fields);
+      }
     }
     outcome.error = std::move(error);
     return true;
@@ -134,9 +141,6 @@ class PdfCursor : public FileRowCursor {
     if (options_.pages.empty()) return next_ < static_cast<size_t>(page_count_) ? static_cast<int32_t>(++next_) : 0;
     return next_ < options_.pages.size() ? options_.pages[next_++] : 0;
   }
-
-  // The pixels a side of `points` renders to at the dpi (as Poppler's renderer rounds).
-  int32_t PixelsFor(double points) const { return static_cast<int32_t>(std::ceil(points * options_.dpi / 72.0)); }
 
   const PdfOptions& options_;
   const io::ListedFile& file_;

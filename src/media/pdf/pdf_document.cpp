@@ -1,6 +1,7 @@
 // PdfDocument on poppler-cpp (see pdf_document.hpp).
 #include "media/pdf/pdf_document.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -81,6 +82,16 @@ bool Turned(const poppler::page& page) {
   return orientation == poppler::page::landscape || orientation == poppler::page::seascape;
 }
 
+// The bitmap's size as pdftoppm computes it: the displayed page (after its rotation) at dpi, rounded
+// up (Poppler's renderer alone would round to nearest).
+std::pair<int32_t, int32_t> SizeAt(const poppler::page& page, double dpi) {
+  const poppler::rectf box = page.page_rect();
+  auto width = static_cast<int32_t>(std::min(std::ceil(box.width() * dpi / 72.0), 1e9));
+  auto height = static_cast<int32_t>(std::min(std::ceil(box.height() * dpi / 72.0), 1e9));
+  if (Turned(page)) std::swap(width, height);
+  return {std::max(width, 1), std::max(height, 1)};
+}
+
 }  // namespace
 
 Result<PdfPageSize> PdfDocument::PageSize(int page) const {
@@ -106,39 +117,32 @@ Result<std::string> PdfDocument::PageText(int page) const {
   return text;
 }
 
-Result<Image> PdfDocument::RenderPage(int page, double dpi, uint64_t max_pixels) const {
+Result<std::pair<int32_t, int32_t>> PdfDocument::RenderedSize(int page, double dpi) const {
   last_poppler_message.clear();
   auto loaded = LoadPage(*state_->document, page);
   if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
-  // The bitmap's size as pdftoppm computes it: the displayed page (after its rotation) at dpi, rounded
-  // up; Poppler's renderer would round to nearest on its own.
-  const poppler::rectf box = loaded->page_rect();
-  double width = std::ceil(box.width() * dpi / 72.0), height = std::ceil(box.height() * dpi / 72.0);
-  if (Turned(*loaded)) std::swap(width, height);
-  if (width * height > static_cast<double>(max_pixels)) {
-    return Error{"page " + std::to_string(page) + " at " + std::to_string(static_cast<int>(dpi)) + " dpi is " +
-                 std::to_string(static_cast<int64_t>(width)) + "x" + std::to_string(static_cast<int64_t>(height)) +
-                 " pixels, over the limit of " + std::to_string(max_pixels)};
-  }
+  return SizeAt(*loaded, dpi);
+}
+
+std::optional<std::string> PdfDocument::RenderPageInto(int page, double dpi, uint8_t* destination) const {
+  last_poppler_message.clear();
+  auto loaded = LoadPage(*state_->document, page);
+  if (!loaded) return "page " + std::to_string(page) + " cannot be read" + PopplerSuffix();
+  const auto [width, height] = SizeAt(*loaded, dpi);
   poppler::page_renderer renderer;
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
   renderer.set_image_format(poppler::image::format_bgr24);
-  const poppler::image rendered =
-      renderer.render_page(loaded.get(), dpi, dpi, 0, 0, static_cast<int>(width), static_cast<int>(height));
-  if (!rendered.is_valid() || rendered.width() <= 0 || rendered.height() <= 0) {
-    return Error{"page " + std::to_string(page) + " does not render" + PopplerSuffix()};
+  const poppler::image rendered = renderer.render_page(loaded.get(), dpi, dpi, 0, 0, width, height);
+  if (!rendered.is_valid() || rendered.width() != width || rendered.height() != height) {
+    return "page " + std::to_string(page) + " does not render" + PopplerSuffix();
   }
-  Image image;
-  image.width = rendered.width();
-  image.height = rendered.height();
-  image.channels = 3;
-  image.pixels.resize(image.row_bytes() * image.height);
-  for (int32_t y = 0; y < image.height; y++) {
-    std::memcpy(image.row(y), rendered.const_data() + static_cast<size_t>(y) * rendered.bytes_per_row(),
-                image.row_bytes());
+  const size_t row_bytes = static_cast<size_t>(width) * 3;
+  for (int32_t y = 0; y < height; y++) {
+    std::memcpy(destination + y * row_bytes, rendered.const_data() + static_cast<size_t>(y) * rendered.bytes_per_row(),
+                row_bytes);
   }
-  return image;
+  return std::nullopt;
 }
 
 }  // namespace quarry::media

@@ -10,11 +10,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
-#include "media/image.hpp"
 
 namespace quarry::media {
 
@@ -38,9 +39,12 @@ class PdfDocument {
   // The text layer in reading order (as pdftotext without -layout, less its page-ending blank lines
   // and form feed), UTF-8.
   Result<std::string> PageText(int page) const;
-  // The page rendered at `dpi` (as pdftoppm -r dpi: anti-aliased, white paper). A page larger than
-  // `max_pixels` is an Error, not an allocation.
-  Result<Image> RenderPage(int page, double dpi, uint64_t max_pixels) const;
+  // The size in pixels of the page rendered at `dpi`: the displayed page, rounded up as pdftoppm does.
+  Result<std::pair<int32_t, int32_t>> RenderedSize(int page, double dpi) const;
+  // Renders the page at `dpi` (as pdftoppm -r dpi: anti-aliased, white paper) into `destination`:
+  // BGR, row-major, RenderedSize's width x height x 3 bytes. Returns the error, if any. The caller
+  // bounds the size (a page can ask for any number of pixels).
+  std::optional<std::string> RenderPageInto(int page, double dpi, uint8_t* destination) const;
 
   struct State;
 
