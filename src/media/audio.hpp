@@ -1,5 +1,6 @@
 // Audio decoding: from the bytes of a sound file (WAV, FLAC, OGG/Vorbis, Opus, MP3 — what Debian's
-// libsndfile reads) to float32 samples, optionally mixed down to mono and resampled (libsoxr).
+// libsndfile reads — and, through FFmpeg, AAC/M4A and the audio track of MP4, MKV, WebM and other
+// video files) to float32 samples, optionally mixed down to mono and resampled (libsoxr).
 //
 // Bounded like the image decoders: a file whose decoded size would exceed DecodeAudioOptions::max_samples
 // is an error before the buffer is allocated; malformed input is an Error, never a crash. Thread-safe.

@@ -1,5 +1,7 @@
 // ReadAudioHeader and DecodeAudio (see audio.hpp): libsndfile reads the bytes through its virtual I/O
 // (no temporary file), libsoxr resamples (SOXR_HQ, one thread: DuckDB's threads are the parallelism).
+// What libsndfile cannot open (AAC/M4A, the audio of MP4/MKV/WebM) goes through FFmpeg
+// (audio_ffmpeg.hpp); mixdown and resampling are the same for both.
 //
 // Bounds: samples are read in blocks and the buffer grows with what was actually decoded, never with
 // what the header claims (a corrupt header may say 0 or 2^62 frames), and decoding stops with an Error
@@ -10,6 +12,8 @@
 // open is described from the bytes instead.
 #include <sndfile.h>
 #include <soxr.h>
+
+#include "media/audio_ffmpeg.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -189,11 +193,45 @@ Result<std::vector<float>> Resample(const std::vector<float>& samples, int chann
   return out;
 }
 
+// The average of each frame's channels.
+std::vector<float> MixToMono(const std::vector<float>& samples, int channels) {
+  std::vector<float> mono(samples.size() / channels);
+  for (size_t frame = 0; frame < mono.size(); frame++) {
+    double sum = 0;
+    for (int channel = 0; channel < channels; channel++) sum += samples[frame * channels + channel];
+    mono[frame] = static_cast<float>(sum / channels);
+  }
+  return mono;
+}
+
+// Mixdown and resampling as `options` say, for samples at the file's rate and channels.
+Result<Audio> Finish(Audio audio, const DecodeAudioOptions& options) {
+  if (options.mono && audio.channels > 1) {
+    audio.samples = MixToMono(audio.samples, audio.channels);
+    audio.channels = 1;
+  }
+  if (options.sample_rate > 0 && options.sample_rate != audio.sample_rate) {
+    auto resampled =
+        Resample(audio.samples, audio.channels, audio.sample_rate, options.sample_rate, options.max_samples);
+    if (!resampled.ok()) return Error{resampled.error()};
+    audio.samples = std::move(resampled).value();
+    audio.sample_rate = options.sample_rate;
+  }
+  audio.frames = static_cast<int64_t>(audio.samples.size() / audio.channels);
+  return audio;
+}
+
 }  // namespace
 
 Result<AudioHeader> ReadAudioHeader(std::span<const uint8_t> bytes) {
   const SoundFile sound(bytes);
-  if (std::string problem = sound.Check(); !problem.empty()) return Error{std::move(problem)};
+  if (std::string problem = sound.Check(); !problem.empty()) {
+    // Not libsndfile's: AAC/M4A or the audio of a video container, through FFmpeg.
+    bool recognised = false;
+    auto header = ReadAudioHeaderWithFfmpeg(bytes, &recognised);
+    if (header.ok() || recognised) return header;
+    return Error{std::move(problem)};
+  }
   AudioHeader header;
   header.sample_rate = sound.info().samplerate;
   header.channels = sound.info().channels;
@@ -206,7 +244,16 @@ Result<Audio> DecodeAudio(std::span<const uint8_t> bytes, const DecodeAudioOptio
     return Error{"audio target sample rate is out of range: " + std::to_string(options.sample_rate)};
   }
   const SoundFile sound(bytes);
-  if (std::string problem = sound.Check(); !problem.empty()) return Error{std::move(problem)};
+  if (std::string problem = sound.Check(); !problem.empty()) {
+    // Not libsndfile's: AAC/M4A or the audio of a video container, through FFmpeg. A file FFmpeg
+    // cannot open keeps libsndfile's reason; one it opens but cannot decode gets FFmpeg's.
+    bool recognised = false;
+    auto header = ReadAudioHeaderWithFfmpeg(bytes, &recognised);
+    if (!header.ok()) return Error{recognised ? header.error() : std::move(problem)};
+    auto decoded = DecodeAudioWithFfmpeg(bytes, options.max_samples);
+    if (!decoded.ok()) return Error{decoded.error()};
+    return Finish(std::move(decoded).value(), options);
+  }
   const int channels = options.mono ? 1 : sound.info().channels;
   const uint64_t header_samples = static_cast<uint64_t>(sound.header_frames()) * sound.info().channels;
   if (header_samples > options.max_samples) return Error{TooLong(header_samples, options.max_samples)};
