@@ -329,7 +329,9 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Open(const std::string& path
   if (!state->codec) return Error{"cannot allocate a video decoder"};
   code = avcodec_parameters_to_context(state->codec, stream->codecpar);
   if (code < 0) return Error{"cannot set up the video decoder: " + AvError(code)};
-  state->codec->thread_count = std::max(1, options.decoder_threads);
+  // fps := seeks often; a frame-threaded decoder would decode frames ahead only to drop them at each
+  // seek, so it decodes on the calling thread alone.
+  state->codec->thread_count = options.fps > 0 ? 1 : std::max(1, options.decoder_threads);
   if (options.keyframes_only) state->codec->skip_frame = AVDISCARD_NONKEY;
   code = avcodec_open2(state->codec, decoder, nullptr);
   if (code < 0) return Error{"cannot open the video decoder: " + AvError(code)};
@@ -369,7 +371,6 @@ std::optional<VideoFrame> VideoDecoder::Next(bool want_pixels) {
     if (received == 0) {
       s.Take(want_pixels);
       av_frame_unref(s.frame);
-      if (s.queued.empty() && s.options.fps > 0 && s.has_previous) s.SeekTowardTarget();
       continue;
     }
     if (received == AVERROR_EOF) {
@@ -388,6 +389,7 @@ std::optional<VideoFrame> VideoDecoder::Next(bool want_pixels) {
       s.finished = true;
       continue;
     }
+    if (s.options.fps > 0) s.SeekTowardTarget();  // before reading on: maybe the next target is far
     const int read = av_read_frame(s.format, s.packet);
     if (read < 0) {
       if (read != AVERROR_EOF) {
