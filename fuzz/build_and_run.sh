@@ -23,7 +23,7 @@ passed=0
 failed=0
 launcher=$(command -v ccache || true)
 # One-time allocations of system libraries (fontconfig under Poppler) are not leaks of quarry's.
-export LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
