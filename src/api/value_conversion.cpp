@@ -26,6 +26,63 @@ std::string CastToText(const duckdb::Value& value, duckdb::ClientContext* contex
 }
 
 // The bytes of an opaque value: DuckDB's cast to BLOB, else the string DuckDB stores for it.
+// The stored bytes of a fixed-size value (its physical representation, little-endian): a timestamp
+// outside the range DuckDB can print, say, still shows what it holds.
+template <class T>
+std::string RawBytes(const duckdb::Value& value) {
+  const T raw = value.GetValueUnsafe<T>();
+  return std::string(reinterpret_cast<const char*>(&raw), sizeof(raw));
+}
+
+bool TryGetFixedSizeBytes(const duckdb::Value& value, std::string& bytes) {
+  switch (value.type().InternalType()) {
+    case duckdb::PhysicalType::BOOL:
+      bytes = RawBytes<bool>(value);
+      return true;
+    case duckdb::PhysicalType::INT8:
+      bytes = RawBytes<int8_t>(value);
+      return true;
+    case duckdb::PhysicalType::INT16:
+      bytes = RawBytes<int16_t>(value);
+      return true;
+    case duckdb::PhysicalType::INT32:
+      bytes = RawBytes<int32_t>(value);
+      return true;
+    case duckdb::PhysicalType::INT64:
+      bytes = RawBytes<int64_t>(value);
+      return true;
+    case duckdb::PhysicalType::UINT8:
+      bytes = RawBytes<uint8_t>(value);
+      return true;
+    case duckdb::PhysicalType::UINT16:
+      bytes = RawBytes<uint16_t>(value);
+      return true;
+    case duckdb::PhysicalType::UINT32:
+      bytes = RawBytes<uint32_t>(value);
+      return true;
+    case duckdb::PhysicalType::UINT64:
+      bytes = RawBytes<uint64_t>(value);
+      return true;
+    case duckdb::PhysicalType::INT128:
+      bytes = RawBytes<duckdb::hugeint_t>(value);
+      return true;
+    case duckdb::PhysicalType::UINT128:
+      bytes = RawBytes<duckdb::uhugeint_t>(value);
+      return true;
+    case duckdb::PhysicalType::FLOAT:
+      bytes = RawBytes<float>(value);
+      return true;
+    case duckdb::PhysicalType::DOUBLE:
+      bytes = RawBytes<double>(value);
+      return true;
+    case duckdb::PhysicalType::INTERVAL:
+      bytes = RawBytes<duckdb::interval_t>(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool TryGetBytes(const duckdb::Value& value, std::string& bytes) {
   try {
     bytes = duckdb::StringValue::Get(value.DefaultCastAs(duckdb::LogicalType::BLOB));
@@ -39,7 +96,7 @@ bool TryGetBytes(const duckdb::Value& value, std::string& bytes) {
     } catch (const std::exception&) {
     }
   }
-  return false;
+  return TryGetFixedSizeBytes(value, bytes);
 }
 
 Value BytesValue(std::string bytes) {
