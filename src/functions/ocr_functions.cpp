@@ -53,8 +53,9 @@ void WriteText(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::Ocr
 // Recognizes the argument's rows in groups and hands each row's lines to
 // `write` (NULL for rows that are not usable images).
 template <ImageArgumentKind kKind, void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
-void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
-  const auto& engine = BuiltinEngine<ml::ocr::OcrEngine>("ocr");
+void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  const auto engine_holder = BuiltinEngine<ml::ocr::OcrEngine>(state, "ocr");
+  const auto& engine = *engine_holder;
   const idx_t count = args.size();
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   const ImageArgument argument(kKind, args.data[0], count);

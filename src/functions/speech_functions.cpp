@@ -103,8 +103,9 @@ void WriteSegments(duckdb::Vector& result, idx_t row, const std::vector<ml::vad:
 enum class AudioArgumentKind { kAudio, kPath, kBlob };
 
 template <AudioArgumentKind kKind>
-void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState&, duckdb::Vector& result) {
-  const auto& detector = BuiltinEngine<ml::vad::VoiceActivityDetector>("speech_segments");
+void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  const auto detector_holder = BuiltinEngine<ml::vad::VoiceActivityDetector>(state, "speech_segments");
+  const auto& detector = *detector_holder;
   const idx_t count = args.size();
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   duckdb::UnifiedVectorFormat strings;

@@ -93,6 +93,9 @@ TestFile ParseTestFile(const std::string& path, const std::string& content) {
       record.path = words[1];
     } else if (command == "restart" && words.size() == 1) {
       record.kind = TestRecord::Kind::kRestart;
+    } else if (command == "database" && words.size() == 2) {
+      record.kind = TestRecord::Kind::kDatabase;
+      record.path = words[1];
     } else {
       fail(header_index, "unknown record '" + lines[header_index] + "'");
     }

@@ -7,6 +7,9 @@
 //                                           (or one value per line); NULL, (empty) for ''
 //   load <path>  |  restart                 (re)open the database at <path> (__TEST_DIR__ is a
 //                                           per-file temporary folder), or reopen the current one
+//   database <name>                         switch to another in-memory database of this process,
+//                                           opened on first use; the others stay open ("default": the
+//                                           first) — for what must be separate per database
 //   mode skip | mode unskip                 skip the records in between
 #pragma once
 
@@ -16,7 +19,7 @@
 namespace quarry::sqllogic {
 
 struct TestRecord {
-  enum class Kind { kStatementOk, kStatementError, kQuery, kLoad, kRestart };
+  enum class Kind { kStatementOk, kStatementError, kQuery, kLoad, kRestart, kDatabase };
   enum class SortMode { kNone, kRows, kValues };
 
   Kind kind;
@@ -25,7 +28,7 @@ struct TestRecord {
   std::string column_types;  // kQuery: one letter per column (I, R, T, ...)
   SortMode sort_mode = SortMode::kNone;
   std::vector<std::string> expected;  // kQuery: expected lines; kStatementError: expected message
-  std::string path;                   // kLoad
+  std::string path;                   // kLoad: the file; kDatabase: the name
 };
 
 struct TestFile {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -48,7 +49,8 @@ bool ValuesMatch(const std::string& expected, const std::string& actual, char co
   return false;
 }
 
-// The per-file state: the database (reopened by load/restart) and its connection.
+// The per-file state: the current database (reopened by load/restart) and its connection, and the
+// other in-memory databases `database <name>` opened, kept open beside it.
 class FileSession {
  public:
   FileSession(const std::string& scratch_folder, const std::string& fixtures_folder)
@@ -57,14 +59,20 @@ class FileSession {
   }
 
   void Open(const std::string& path) {
-    connection_.reset();
-    database_.reset();
-    path_ = path;
-    database_ = std::make_unique<Database>(path_);
-    connection_ = std::make_unique<Connection>(*database_);
+    auto& current = sessions_[current_];
+    current.connection.reset();
+    current.database.reset();
+    current.path = path;
+    current.database = std::make_unique<Database>(path);
+    current.connection = std::make_unique<Connection>(*current.database);
   }
-  void Restart() { Open(path_); }
-  Connection& connection() { return *connection_; }
+  void Restart() { Open(sessions_[current_].path); }
+  // Makes `name` the current database, an in-memory one opened now if it is new.
+  void Switch(const std::string& name) {
+    current_ = name;
+    if (!sessions_[name].database) Open("");
+  }
+  Connection& connection() { return *sessions_[current_].connection; }
   // Replaces every __TEST_DIR__ with this file's scratch folder, __FIXTURES__ with the fixtures folder.
   std::string ExpandPath(std::string text) const {
     for (const auto& [marker, folder] : {std::pair<std::string, std::string>{"__TEST_DIR__", scratch_folder_},
@@ -77,11 +85,15 @@ class FileSession {
   }
 
  private:
+  struct Session {
+    std::string path;
+    std::unique_ptr<Database> database;
+    std::unique_ptr<Connection> connection;
+  };
   std::string scratch_folder_;
   std::string fixtures_folder_;
-  std::string path_;
-  std::unique_ptr<Database> database_;
-  std::unique_ptr<Connection> connection_;
+  std::map<std::string, Session> sessions_;
+  std::string current_ = "default";
 };
 
 class RecordFailure {
@@ -197,6 +209,9 @@ RunCounts RunTestFile(const TestFile& file, const std::string& fixtures_folder, 
           continue;
         case TestRecord::Kind::kRestart:
           session.Restart();
+          continue;
+        case TestRecord::Kind::kDatabase:
+          session.Switch(record.path);
           continue;
         case TestRecord::Kind::kQuery:
         case TestRecord::Kind::kStatementOk:
