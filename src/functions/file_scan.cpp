@@ -81,6 +81,9 @@ struct OutputColumn {
 struct FileScanGlobalState : public duckdb::GlobalTableFunctionState {
   std::atomic<idx_t> next_file{0};
   std::atomic<idx_t> files_done{0};
+  // The parts done of the files being read (millionths of a file, summed over threads), so a long video
+  // or PDF moves the progress bar before it ends.
+  std::atomic<int64_t> partial_millionths{0};
   idx_t max_threads = 1;
   std::vector<OutputColumn> outputs;
   bool validate = false;
@@ -218,6 +221,7 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::
 struct FileScanLocalState : public duckdb::LocalTableFunctionState {
   std::unique_ptr<ReaderThreadState> reader_state;
   std::unique_ptr<FileRowCursor> cursor;
+  int64_t reported_millionths = 0;  // this thread's share of partial_millionths
   const io::ListedFile* file = nullptr;
 };
 
@@ -304,7 +308,13 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
       // The file is done: its last row (for a one-row file without a cursor, its only row) is out.
       local.cursor.reset();
       local.file = nullptr;
+      state.partial_millionths.fetch_sub(local.reported_millionths);
+      local.reported_millionths = 0;
       state.files_done.fetch_add(1);
+    } else if (!data.reader->OneRowPerFile()) {
+      const auto millionths = static_cast<int64_t>(local.cursor->Progress() * 1e6);
+      state.partial_millionths.fetch_add(millionths - local.reported_millionths);
+      local.reported_millionths = millionths;
     }
     if (!has_row) continue;
     if (outcome.error && data.drop_invalid) {
@@ -322,7 +332,9 @@ double FileScanProgress(duckdb::ClientContext&, const duckdb::FunctionData* bind
   const auto& data = bind_data->Cast<FileScanBindData>();
   const auto& state = global_state->Cast<FileScanGlobalState>();
   if (data.files.files.empty()) return 100.0;
-  return 100.0 * static_cast<double>(state.files_done.load()) / static_cast<double>(data.files.files.size());
+  const double partial = std::max<double>(0, static_cast<double>(state.partial_millionths.load()) / 1e6);
+  const double done = static_cast<double>(state.files_done.load()) + partial;
+  return std::min(100.0, 100.0 * done / static_cast<double>(data.files.files.size()));
 }
 
 duckdb::unique_ptr<duckdb::NodeStatistics> FileScanCardinality(duckdb::ClientContext&,
