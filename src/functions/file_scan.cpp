@@ -2,13 +2,13 @@
 // (see file_scan.hpp).
 #include "functions/file_scan.hpp"
 
+#include "functions/file_access.hpp"
+
 #include <atomic>
 
 #include "duckdb/common/column_index.hpp"
-#include "duckdb/common/file_system.hpp"
 #include "duckdb/function/table_function.hpp"
 #include "duckdb/main/client_context.hpp"
-#include "duckdb/main/config.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 
@@ -115,34 +115,6 @@ bool BooleanParameter(duckdb::TableFunctionBindInput& input, const std::string& 
   return duckdb::BooleanValue::Get(found->second.DefaultCastAs(duckdb::LogicalType::BOOLEAN));
 }
 
-// DuckDB's access settings (enable_external_access, allowed_directories, allowed_paths) apply to quarry's
-// readers as to DuckDB's own, with DuckDB's error.
-void CheckFileAccess(duckdb::ClientContext& context, const std::string& path, duckdb::FileType type) {
-  auto& config = duckdb::DBConfig::GetConfig(context);
-  if (!config.CanAccessFile(path, type)) {
-    throw duckdb::PermissionException("Cannot access %s \"%s\" - file system operations are disabled by configuration",
-                                      type == duckdb::FileType::FILE_TYPE_DIR ? "directory" : "file", path);
-  }
-}
-
-// Before listing: the folder each pattern lists from (up to its first glob character) must be allowed.
-void CheckAccess(duckdb::ClientContext& context, const std::vector<std::string>& patterns) {
-  for (const auto& pattern : patterns) {
-    const size_t glob = pattern.find_first_of("*?[");
-    if (glob == std::string::npos) {
-      auto& config = duckdb::DBConfig::GetConfig(context);
-      if (!config.CanAccessFile(pattern, duckdb::FileType::FILE_TYPE_REGULAR) &&
-          !config.CanAccessFile(pattern, duckdb::FileType::FILE_TYPE_DIR)) {
-        CheckFileAccess(context, pattern, duckdb::FileType::FILE_TYPE_REGULAR);
-      }
-      continue;
-    }
-    const size_t slash = pattern.rfind('/', glob);
-    const std::string folder = slash == std::string::npos ? "." : pattern.substr(0, slash + 1);
-    CheckFileAccess(context, folder, duckdb::FileType::FILE_TYPE_DIR);
-  }
-}
-
 duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& context,
                                                       duckdb::TableFunctionBindInput& input,
                                                       duckdb::vector<duckdb::LogicalType>& return_types,
@@ -156,7 +128,7 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   data->reader = spec.make_reader(context, input);
 
   const auto patterns = PatternsFrom(input.inputs[0], spec.name);
-  CheckAccess(context, patterns);
+  CheckPatternAccess(context, patterns);  // DuckDB's access settings, as for its own readers
   auto listed = io::ListFiles(patterns, options);
   if (!listed.ok()) {
     throw duckdb::IOException("%s: %s", spec.name, listed.error());

@@ -1,6 +1,7 @@
 // Model SQL functions: inputs to batches, batches through the model, outputs to vectors
 // (see model_function.hpp).
 #include "functions/model_function.hpp"
+#include "functions/file_access.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -250,6 +251,7 @@ const ml::LoadedModel& ModelOf(duckdb::ExpressionState& state) {
 template <ImageArgumentKind kKind>
 void ExecuteOnImageArgument(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
   result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  if (kKind == ImageArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   RunImageModel(ModelOf(state), kKind, args.data[0], args.size(), result);
 }
 

@@ -1,5 +1,6 @@
 // The CREATE MODEL / DROP MODEL parser extension (see model_statements.hpp).
 #include "functions/model_statements.hpp"
+#include "functions/file_access.hpp"
 
 #include <cctype>
 
@@ -201,6 +202,11 @@ void ModelStatementRun(duckdb::ClientContext& context, duckdb::TableFunctionInpu
   if (statement.is_drop) {
     DropModel(database, statement.create.name, statement.if_exists);
   } else {
+    // The model file and a labels file follow DuckDB's access settings, as every file quarry reads.
+    CheckFileAccess(context, statement.create.path, duckdb::FileType::FILE_TYPE_REGULAR);
+    for (const auto& [key, value] : statement.create.options) {
+      if (key == "labels" && value != "imagenet") CheckFileAccess(context, value, duckdb::FileType::FILE_TYPE_REGULAR);
+    }
     CreateModel(database, statement.create);
   }
 }

@@ -1,6 +1,7 @@
 // ocr() and ocr_text(): image arguments to the OCR engine, lines to vectors
 // (see ocr_functions.hpp).
 #include "functions/ocr_functions.hpp"
+#include "functions/file_access.hpp"
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/builtin_engine.hpp"
@@ -54,6 +55,7 @@ void WriteText(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::Ocr
 // `write` (NULL for rows that are not usable images).
 template <ImageArgumentKind kKind, void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
 void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  if (kKind == ImageArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   const auto engine_holder = BuiltinEngine<ml::ocr::OcrEngine>(state, "ocr");
   const auto& engine = *engine_holder;
   const idx_t count = args.size();

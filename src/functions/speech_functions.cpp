@@ -1,6 +1,7 @@
 // speech_segments(): audio arguments to the voice activity detector (see
 // speech_functions.hpp).
 #include "functions/speech_functions.hpp"
+#include "functions/file_access.hpp"
 
 #include <cstring>
 #include <optional>
@@ -104,6 +105,7 @@ enum class AudioArgumentKind { kAudio, kPath, kBlob };
 
 template <AudioArgumentKind kKind>
 void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+  if (kKind == AudioArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   const auto detector_holder = BuiltinEngine<ml::vad::VoiceActivityDetector>(state, "speech_segments");
   const auto& detector = *detector_holder;
   const idx_t count = args.size();
