@@ -3,22 +3,12 @@
 # dot commands, standard input. Usage: tests/shell/shell_test.sh [path/to/quarry]
 # Prints "shell: N passed, N failed" and exits non-zero when a check failed.
 set -uo pipefail
+# check NAME EXPECTED ACTUAL
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 quarry=$(realpath "${1:-build/quarry}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
-passed=0
-failed=0
-
-# check NAME EXPECTED ACTUAL
-check() {
-  if [ "$2" == "$3" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s\n--- expected\n%s\n--- actual\n%s\n' "$1" "$2" "$3" >&2
-  fi
-}
 
 check "csv answer" $'answer\n42' "$("$quarry" --format csv -c "SELECT 40 + 2 AS answer")"
 check "version" "quarry 0.1.0 (DuckDB v1.4.4)" "$("$quarry" --version)"

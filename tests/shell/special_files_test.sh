@@ -4,19 +4,11 @@
 # turns a hang into a failure). Usage: tests/shell/special_files_test.sh [path/to/quarry]
 # Prints "special-files: N passed, N failed".
 set -uo pipefail
+# check NAME EXPECTED ACTUAL
+source "$(dirname "${BASH_SOURCE[0]}")/check.sh"
 quarry=$(realpath "${1:-build/quarry}")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-check() {
-  if [ "$2" == "$3" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s\n--- expected\n%s\n--- actual\n%s\n' "$1" "$2" "$3" >&2
-  fi
-}
 
 mkfifo "$scratch/a_fifo.jpg" "$scratch/b_fifo.mp4" "$scratch/c_fifo.pdf" "$scratch/d_fifo.wav" "$scratch/e_fifo.txt"
 for call in "read_images('$scratch/a_fifo.jpg')" "read_video('$scratch/b_fifo.mp4')" \
