@@ -94,6 +94,15 @@ class FileRowReader {
   virtual void HintMinimumPictureSide(int32_t side) {}
 };
 
+// For readers: writes row `row` of a scalar reader column that the query may not read (`vector` null):
+// the value, or NULL for nullopt.
+template <class T>
+void WriteReaderScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<T> value) {
+  if (!vector) return;
+  if (value) duckdb::FlatVector::GetData<T>(*vector)[row] = *value;
+  duckdb::FlatVector::SetNull(*vector, row, !value.has_value());
+}
+
 // The reader of a file table function's bind data, or nullptr when `bind_data` is not a file scan's.
 FileRowReader* FileScanReader(duckdb::FunctionData* bind_data);
 

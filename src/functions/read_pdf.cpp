@@ -26,13 +26,6 @@ struct PdfOptions {
   uint64_t max_pixels = 89478485;
 };
 
-template <class T>
-void WriteScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<T> value) {
-  if (!vector) return;
-  if (value) duckdb::FlatVector::GetData<T>(*vector)[row] = *value;
-  duckdb::FlatVector::SetNull(*vector, row, !value.has_value());
-}
-
 void WriteText(duckdb::Vector* vector, duckdb::idx_t row, const std::string* text) {
   if (!vector) return;
   if (text) {
@@ -53,10 +46,10 @@ class PdfCursor : public FileRowCursor {
       opened_ = true;
       auto document = OpenDocument();
       if (!document.ok()) {  // the file is one error row
-        WriteScalar<int32_t>(request.columns[kPage], request.row, std::nullopt);
+        WriteReaderScalar<int32_t>(request.columns[kPage], request.row, std::nullopt);
         WriteText(request.columns[kText], request.row, nullptr);
-        WriteScalar<double>(request.columns[kWidth], request.row, std::nullopt);
-        WriteScalar<double>(request.columns[kHeight], request.row, std::nullopt);
+        WriteReaderScalar<double>(request.columns[kWidth], request.row, std::nullopt);
+        WriteReaderScalar<double>(request.columns[kHeight], request.row, std::nullopt);
         if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
         outcome.error = document.error();
         return true;
@@ -67,7 +60,7 @@ class PdfCursor : public FileRowCursor {
     if (!document_) return false;
     const int32_t page = NextPage();
     if (page == 0) return false;
-    WriteScalar<int32_t>(request.columns[kPage], request.row, page);
+    WriteReaderScalar<int32_t>(request.columns[kPage], request.row, page);
 
     std::optional<std::string> error;
     auto size =
@@ -76,10 +69,10 @@ class PdfCursor : public FileRowCursor {
             : Result<media::PdfPageSize>(Error{"page " + std::to_string(page) + " does not exist: the document has " +
                                                std::to_string(page_count_) + " pages"});
     if (!size.ok()) error = size.error();
-    WriteScalar<double>(request.columns[kWidth], request.row,
-                        size.ok() ? std::optional<double>(size.value().width_pt) : std::nullopt);
-    WriteScalar<double>(request.columns[kHeight], request.row,
-                        size.ok() ? std::optional<double>(size.value().height_pt) : std::nullopt);
+    WriteReaderScalar<double>(request.columns[kWidth], request.row,
+                              size.ok() ? std::optional<double>(size.value().width_pt) : std::nullopt);
+    WriteReaderScalar<double>(request.columns[kHeight], request.row,
+                              size.ok() ? std::optional<double>(size.value().height_pt) : std::nullopt);
 
     std::optional<std::string> text;
     if (!error && (request.columns[kText] || request.validate)) {

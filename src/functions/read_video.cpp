@@ -19,13 +19,6 @@ namespace {
 
 enum VideoColumn : size_t { kFrame = 0, kTimestamp = 1, kImage = 2 };
 
-template <class T>
-void WriteScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<T> value) {
-  if (!vector) return;
-  if (value) duckdb::FlatVector::GetData<T>(*vector)[row] = *value;
-  duckdb::FlatVector::SetNull(*vector, row, !value.has_value());
-}
-
 class VideoRowReader;
 
 // The frames of one file.
@@ -42,8 +35,8 @@ class VideoCursor : public FileRowCursor {
       auto decoder = size.ok() ? media::VideoDecoder::Open(file_.path, options_)
                                : Result<std::unique_ptr<media::VideoDecoder>>(Error{size.error()});
       if (!decoder.ok()) {  // the file is one error row
-        WriteScalar<int64_t>(request.columns[kFrame], request.row, std::nullopt);
-        WriteScalar<double>(request.columns[kTimestamp], request.row, std::nullopt);
+        WriteReaderScalar<int64_t>(request.columns[kFrame], request.row, std::nullopt);
+        WriteReaderScalar<double>(request.columns[kTimestamp], request.row, std::nullopt);
         if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
         outcome.error = decoder.error();
         return true;
@@ -53,9 +46,9 @@ class VideoCursor : public FileRowCursor {
     if (!decoder_) return false;
     auto frame = decoder_->Next(image && fields.Has(kImageData));
     if (!frame) return false;
-    WriteScalar<int64_t>(request.columns[kFrame], request.row,
-                         frame->index >= 0 ? std::optional<int64_t>(frame->index) : std::nullopt);
-    WriteScalar<double>(request.columns[kTimestamp], request.row, frame->timestamp);
+    WriteReaderScalar<int64_t>(request.columns[kFrame], request.row,
+                               frame->index >= 0 ? std::optional<int64_t>(frame->index) : std::nullopt);
+    WriteReaderScalar<double>(request.columns[kTimestamp], request.row, frame->timestamp);
     if (frame->error) {
       if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
       outcome.error = std::move(frame->error);
