@@ -43,6 +43,19 @@ std::string PopplerSuffix() {
 struct PdfDocument::State {
   std::vector<uint8_t> bytes;  // Poppler reads from them for the document's whole life
   std::unique_ptr<poppler::document> document;
+  // The page read last: a row asks for its size, text and pixels in turn, and Poppler parses a page
+  // anew each time it is created.
+  std::unique_ptr<poppler::page> page;
+  int page_number = 0;
+
+  // Page `number` (from 1), or nullptr when it cannot be read.
+  const poppler::page* Page(int number) {
+    if (number != page_number || !page) {
+      page.reset(number >= 1 && number <= document->pages() ? document->create_page(number - 1) : nullptr);
+      page_number = number;
+    }
+    return page.get();
+  }
 };
 
 Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::vector<uint8_t> bytes, const std::string& password) {
@@ -72,11 +85,6 @@ int PdfDocument::PageCount() const {
 
 namespace {
 
-std::unique_ptr<poppler::page> LoadPage(const poppler::document& document, int page) {
-  if (page < 1 || page > document.pages()) return nullptr;
-  return std::unique_ptr<poppler::page>(document.create_page(page - 1));
-}
-
 bool Turned(const poppler::page& page) {
   const auto orientation = page.orientation();
   return orientation == poppler::page::landscape || orientation == poppler::page::seascape;
@@ -96,7 +104,7 @@ std::pair<int32_t, int32_t> SizeAt(const poppler::page& page, double dpi) {
 
 Result<PdfPageSize> PdfDocument::PageSize(int page) const {
   last_poppler_message.clear();
-  auto loaded = LoadPage(*state_->document, page);
+  const poppler::page* loaded = state_->Page(page);
   if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
   const poppler::rectf box = loaded->page_rect();
   PdfPageSize size{box.width(), box.height()};
@@ -106,7 +114,7 @@ Result<PdfPageSize> PdfDocument::PageSize(int page) const {
 
 Result<std::string> PdfDocument::PageText(int page) const {
   last_poppler_message.clear();
-  auto loaded = LoadPage(*state_->document, page);
+  const poppler::page* loaded = state_->Page(page);
   if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
   const poppler::byte_array utf8 = loaded->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout).to_utf8();
   std::string text(utf8.begin(), utf8.end());
@@ -119,21 +127,21 @@ Result<std::string> PdfDocument::PageText(int page) const {
 
 Result<std::pair<int32_t, int32_t>> PdfDocument::RenderedSize(int page, double dpi) const {
   last_poppler_message.clear();
-  auto loaded = LoadPage(*state_->document, page);
+  const poppler::page* loaded = state_->Page(page);
   if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
   return SizeAt(*loaded, dpi);
 }
 
 std::optional<std::string> PdfDocument::RenderPageInto(int page, double dpi, uint8_t* destination) const {
   last_poppler_message.clear();
-  auto loaded = LoadPage(*state_->document, page);
+  const poppler::page* loaded = state_->Page(page);
   if (!loaded) return "page " + std::to_string(page) + " cannot be read" + PopplerSuffix();
   const auto [width, height] = SizeAt(*loaded, dpi);
   poppler::page_renderer renderer;
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
   renderer.set_image_format(poppler::image::format_bgr24);
-  const poppler::image rendered = renderer.render_page(loaded.get(), dpi, dpi, 0, 0, width, height);
+  const poppler::image rendered = renderer.render_page(loaded, dpi, dpi, 0, 0, width, height);
   if (!rendered.is_valid() || rendered.width() != width || rendered.height() != height) {
     return "page " + std::to_string(page) + " does not render" + PopplerSuffix();
   }
