@@ -4,7 +4,9 @@
 
 #include "functions/file_access.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 
 #include "duckdb/common/column_index.hpp"
 #include "duckdb/function/table_function.hpp"
@@ -24,8 +26,19 @@ struct SpecInfo : public duckdb::TableFunctionInfo {
   FileTableFunctionSpec spec;
 };
 
+// Files listed at bind time, to find the partition columns and size the scan, before the scan lists
+// (again, while it reads) whatever the listing holds beyond them.
+constexpr size_t kFilesListedAtBind = 4096;
+
 struct FileScanBindData : public duckdb::TableFunctionData {
-  io::FileList files;
+  std::string function_name;
+  std::vector<std::string> patterns;
+  io::FileListOptions list_options;
+  // The first files of the listing (all of them when `complete`), with partition values sized to
+  // partition_keys: the partition columns are those the first files have.
+  std::vector<io::ListedFile> first_files;
+  bool complete = false;
+  std::vector<std::string> partition_keys;
   duckdb::unique_ptr<FileRowReader> reader;
   idx_t reader_column_count = 0;
   bool drop_invalid = false;
@@ -79,7 +92,12 @@ struct OutputColumn {
 };
 
 struct FileScanGlobalState : public duckdb::GlobalTableFunctionState {
+  // Claims of files: from the bind's list when it is complete, else from a listing made for this scan.
   std::atomic<idx_t> next_file{0};
+  std::mutex listing_mutex;
+  std::unique_ptr<io::FileListing> listing;
+  std::atomic<idx_t> files_listed{0};
+  std::atomic<bool> listing_done{false};
   std::atomic<idx_t> files_done{0};
   // The parts done of the files being read (millionths of a file, summed over threads), so a long video
   // or PDF moves the progress bar before it ends.
@@ -115,6 +133,18 @@ bool BooleanParameter(duckdb::TableFunctionBindInput& input, const std::string& 
   return duckdb::BooleanValue::Get(found->second.DefaultCastAs(duckdb::LogicalType::BOOLEAN));
 }
 
+std::unique_ptr<io::FileListing> StartListing(const FileScanBindData& data, const std::string& function_name) {
+  auto listing = io::FileListing::Start(data.patterns, data.list_options);
+  if (!listing.ok()) throw duckdb::IOException("%s: %s", function_name, listing.error());
+  return std::move(listing).value();
+}
+
+std::optional<io::ListedFile> NextListed(io::FileListing& listing, const std::string& function_name) {
+  auto next = listing.Next();
+  if (!next.ok()) throw duckdb::IOException("%s: %s", function_name, next.error());
+  return std::move(next).value();
+}
+
 duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& context,
                                                       duckdb::TableFunctionBindInput& input,
                                                       duckdb::vector<duckdb::LogicalType>& return_types,
@@ -127,16 +157,23 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   data->drop_invalid = BooleanParameter(input, "drop_invalid", false);
   data->reader = spec.make_reader(context, input);
 
-  const auto patterns = PatternsFrom(input.inputs[0], spec.name);
-  CheckPatternAccess(context, patterns);  // DuckDB's access settings, as for its own readers
-  auto listed = io::ListFiles(patterns, options);
-  if (!listed.ok()) {
-    throw duckdb::IOException("%s: %s", spec.name, listed.error());
+  data->function_name = spec.name;
+  data->patterns = PatternsFrom(input.inputs[0], spec.name);
+  CheckPatternAccess(context, data->patterns);  // DuckDB's access settings, as for its own readers
+  data->list_options = options;
+  auto listing = StartListing(*data, spec.name);
+  while (data->first_files.size() < kFilesListedAtBind) {
+    auto next = NextListed(*listing, spec.name);
+    if (!next) {
+      data->complete = true;
+      break;
+    }
+    data->first_files.push_back(std::move(*next));
   }
-  data->files = std::move(listed).value();
-  for (const auto& file : data->files.files) CheckFileAccess(context, file.path, duckdb::FileType::FILE_TYPE_REGULAR);
+  data->partition_keys = listing->partition_keys();
+  for (auto& file : data->first_files) file.partition_values.resize(data->partition_keys.size());
   const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
-  const idx_t files_at_once = std::max<idx_t>(1, std::min<idx_t>(threads, data->files.files.size()));
+  const idx_t files_at_once = std::max<idx_t>(1, std::min<idx_t>(threads, data->first_files.size()));
   data->reader->SetThreadsPerFile(std::max<idx_t>(1, threads / files_at_once));
 
   names.push_back("path");
@@ -148,7 +185,7 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   }
   names.push_back("error");
   return_types.push_back(duckdb::LogicalType::VARCHAR);
-  for (const auto& key : data->files.partition_keys) {
+  for (const auto& key : data->partition_keys) {
     if (std::find(names.begin(), names.end(), key) != names.end()) {
       throw duckdb::BinderException("%s: the partition folder '%s=' clashes with the column '%s'", spec.name, key, key);
     }
@@ -163,7 +200,8 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::
   const auto& data = input.bind_data->Cast<FileScanBindData>();
   auto state = duckdb::make_uniq<FileScanGlobalState>();
   const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
-  state->max_threads = std::max<idx_t>(1, std::min<idx_t>(threads, data.files.files.size()));
+  state->max_threads = data.complete ? std::max<idx_t>(1, std::min<idx_t>(threads, data.first_files.size())) : threads;
+  if (!data.complete) state->listing = StartListing(data, data.function_name);
   const idx_t error_column = 1 + data.reader_column_count;
   for (const auto& column_index : input.column_indexes) {
     OutputColumn output;
@@ -179,7 +217,7 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::
     } else if (id == error_column) {
       output.kind = OutputColumn::Kind::kError;
       state->validate = true;
-    } else if (id - error_column - 1 < data.files.partition_keys.size()) {
+    } else if (id - error_column - 1 < data.partition_keys.size()) {
       output.kind = OutputColumn::Kind::kPartition;
       output.index = id - error_column - 1;
     }
@@ -194,7 +232,7 @@ struct FileScanLocalState : public duckdb::LocalTableFunctionState {
   std::unique_ptr<ReaderThreadState> reader_state;
   std::unique_ptr<FileRowCursor> cursor;
   int64_t reported_millionths = 0;  // this thread's share of partial_millionths
-  const io::ListedFile* file = nullptr;
+  std::optional<io::ListedFile> file;
 };
 
 duckdb::unique_ptr<duckdb::LocalTableFunctionState> FileScanInitLocal(duckdb::ExecutionContext&,
@@ -204,6 +242,35 @@ duckdb::unique_ptr<duckdb::LocalTableFunctionState> FileScanInitLocal(duckdb::Ex
   auto state = duckdb::make_uniq<FileScanLocalState>();
   state->reader_state = data.reader->InitThread();
   return state;
+}
+
+// Claims the next file for a scanning thread, or nullopt when none is left. Its partition values are
+// in the order of the bind's partition columns (keys the first files did not have are left out).
+std::optional<io::ListedFile> ClaimFile(const FileScanBindData& data, FileScanGlobalState& state) {
+  if (data.complete) {
+    const idx_t index = state.next_file.fetch_add(1);
+    if (index >= data.first_files.size()) return std::nullopt;
+    return data.first_files[index];
+  }
+  std::lock_guard lock(state.listing_mutex);
+  if (state.listing_done) return std::nullopt;
+  auto next = NextListed(*state.listing, data.function_name);
+  if (!next) {
+    state.listing_done = true;
+    return std::nullopt;
+  }
+  state.files_listed++;
+  const auto& keys = state.listing->partition_keys();
+  std::vector<std::optional<std::string>> values(data.partition_keys.size());
+  for (size_t i = 0; i < next->partition_values.size(); i++) {
+    if (!next->partition_values[i]) continue;
+    const auto column = std::find(data.partition_keys.begin(), data.partition_keys.end(), keys[i]);
+    if (column != data.partition_keys.end()) {
+      values[static_cast<size_t>(column - data.partition_keys.begin())] = std::move(next->partition_values[i]);
+    }
+  }
+  next->partition_values = std::move(values);
+  return next;
 }
 
 // Writes the scan's own columns (path, error, partitions) of `row` for a row of `file`.
@@ -244,7 +311,6 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
   const auto& data = input.bind_data->Cast<FileScanBindData>();
   auto& state = input.global_state->Cast<FileScanGlobalState>();
   auto& local = input.local_state->Cast<FileScanLocalState>();
-  const auto& files = data.files.files;
 
   RowRequest request;
   request.columns.assign(data.reader_column_count, nullptr);
@@ -264,9 +330,9 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
   uint64_t payload = 0;
   while (row < STANDARD_VECTOR_SIZE && payload < kMaxChunkPayloadBytes) {
     if (!local.file) {
-      const idx_t file_index = state.next_file.fetch_add(1);
-      if (file_index >= files.size()) break;
-      local.file = &files[file_index];
+      local.file = ClaimFile(data, state);
+      if (!local.file) break;
+      CheckFileAccess(context, local.file->path, duckdb::FileType::FILE_TYPE_REGULAR);
       if (reader_needed) local.cursor = data.reader->Open(*local.file, local.reader_state.get(), request);
     }
     RowOutcome outcome;
@@ -275,11 +341,15 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
       request.row = row;
       has_row = local.cursor->Next(request, outcome);
     }
-    const io::ListedFile& file = *local.file;
+    if (has_row && !(outcome.error && data.drop_invalid)) {  // a dropped row is overwritten by the next
+      payload += outcome.bytes;
+      WriteScanColumns(state, *local.file, outcome, output, row);
+      row++;
+    }
     if (!has_row || !local.cursor) {
       // The file is done: its last row (for a one-row file without a cursor, its only row) is out.
       local.cursor.reset();
-      local.file = nullptr;
+      local.file.reset();
       state.partial_millionths.fetch_sub(local.reported_millionths);
       local.reported_millionths = 0;
       state.files_done.fetch_add(1);
@@ -288,13 +358,6 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
       state.partial_millionths.fetch_add(millionths - local.reported_millionths);
       local.reported_millionths = millionths;
     }
-    if (!has_row) continue;
-    if (outcome.error && data.drop_invalid) {
-      continue;  // the next row overwrites this one
-    }
-    payload += outcome.bytes;
-    WriteScanColumns(state, file, outcome, output, row);
-    row++;
   }
   output.SetCardinality(row);
 }
@@ -303,17 +366,23 @@ double FileScanProgress(duckdb::ClientContext&, const duckdb::FunctionData* bind
                         const duckdb::GlobalTableFunctionState* global_state) {
   const auto& data = bind_data->Cast<FileScanBindData>();
   const auto& state = global_state->Cast<FileScanGlobalState>();
-  if (data.files.files.empty()) return 100.0;
+  // While the listing goes on, the files listed so far stand for the total (the bar moves back when
+  // more are found: DuckDB shows the largest value reported).
+  const double total = static_cast<double>(data.complete ? data.first_files.size() : state.files_listed.load() + 1);
+  if (total == 0) return 100.0;
   const double partial = std::max<double>(0, static_cast<double>(state.partial_millionths.load()) / 1e6);
   const double done = static_cast<double>(state.files_done.load()) + partial;
-  return std::min(100.0, 100.0 * done / static_cast<double>(data.files.files.size()));
+  const double limit = data.complete || state.listing_done ? 100.0 : 99.0;
+  return std::min(limit, 100.0 * done / total);
 }
 
 duckdb::unique_ptr<duckdb::NodeStatistics> FileScanCardinality(duckdb::ClientContext&,
                                                                const duckdb::FunctionData* bind_data) {
   const auto& data = bind_data->Cast<FileScanBindData>();
-  const auto files = data.files.files.size();
-  if (data.reader->OneRowPerFile()) return duckdb::make_uniq<duckdb::NodeStatistics>(files, files);
+  // Beyond the files listed at bind time the count is unknown: the estimate takes ten times as many.
+  const auto files = data.complete ? data.first_files.size() : 10 * data.first_files.size();
+  if (data.reader->OneRowPerFile() && data.complete) return duckdb::make_uniq<duckdb::NodeStatistics>(files, files);
+  if (data.reader->OneRowPerFile()) return duckdb::make_uniq<duckdb::NodeStatistics>(files);
   return duckdb::make_uniq<duckdb::NodeStatistics>(
       static_cast<idx_t>(static_cast<double>(files) * data.reader->EstimatedRowsPerFile()));
 }
