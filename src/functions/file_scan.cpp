@@ -3,6 +3,7 @@
 #include "functions/file_scan.hpp"
 
 #include "functions/file_access.hpp"
+#include "functions/query_file_store.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -32,8 +33,10 @@ constexpr size_t kFilesListedAtBind = 4096;
 
 struct FileScanBindData : public duckdb::TableFunctionData {
   std::string function_name;
-  std::vector<std::string> patterns;
+  std::vector<std::string> patterns;                           // local patterns, listed by io::FileListing
+  std::vector<std::pair<std::string, uint64_t>> remote_files;  // files remote patterns named (DuckDB's glob)
   io::FileListOptions list_options;
+  std::shared_ptr<QueryFileStore> files;
   // The first files of the listing (all of them when `complete`), with partition values sized to
   // partition_keys: the partition columns are those the first files have.
   std::vector<io::ListedFile> first_files;
@@ -134,7 +137,7 @@ bool BooleanParameter(duckdb::TableFunctionBindInput& input, const std::string& 
 }
 
 std::unique_ptr<io::FileListing> StartListing(const FileScanBindData& data, const std::string& function_name) {
-  auto listing = io::FileListing::Start(data.patterns, data.list_options);
+  auto listing = io::FileListing::Start(data.patterns, data.list_options, data.remote_files);
   if (!listing.ok()) throw duckdb::IOException("%s: %s", function_name, listing.error());
   return std::move(listing).value();
 }
@@ -158,8 +161,20 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   data->reader = spec.make_reader(context, input);
 
   data->function_name = spec.name;
-  data->patterns = PatternsFrom(input.inputs[0], spec.name);
-  CheckPatternAccess(context, data->patterns);  // DuckDB's access settings, as for its own readers
+  const auto patterns = PatternsFrom(input.inputs[0], spec.name);
+  CheckPatternAccess(context, patterns);  // DuckDB's access settings, as for its own readers
+  data->files = std::make_shared<QueryFileStore>(context);
+  for (const auto& pattern : patterns) {
+    if (!IsRemotePath(pattern)) {
+      data->patterns.push_back(pattern);
+      continue;
+    }
+    try {
+      for (auto& file : data->files->GlobRemote(pattern)) data->remote_files.push_back(std::move(file));
+    } catch (const std::exception& error) {
+      throw duckdb::IOException("%s: %s", spec.name, duckdb::ErrorData(error).RawMessage());
+    }
+  }
   data->list_options = options;
   auto listing = StartListing(*data, spec.name);
   while (data->first_files.size() < kFilesListedAtBind) {
@@ -316,6 +331,7 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
   request.columns.assign(data.reader_column_count, nullptr);
   request.indexes.assign(data.reader_column_count, nullptr);
   request.validate = state.validate;
+  request.files = data.files.get();
   bool reader_needed = state.validate || !data.reader->OneRowPerFile();
   for (idx_t k = 0; k < state.outputs.size(); k++) {
     const auto& column = state.outputs[k];

@@ -20,6 +20,7 @@
 
 #include "duckdb.hpp"
 #include "io/file_list.hpp"
+#include "io/file_store.hpp"
 
 namespace duckdb {
 class ExtensionLoader;
@@ -37,6 +38,8 @@ struct RowRequest {
   // must then do whatever work proves validity, even if no column of its own is read.
   bool validate = false;
   duckdb::idx_t row = 0;
+  // Where the file's bytes come from: the DuckDB file system of the query's context (QueryFileStore).
+  const io::FileStore* files = &io::LocalFileStore();
 };
 
 struct RowOutcome {

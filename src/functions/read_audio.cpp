@@ -53,7 +53,7 @@ class AudioRowReader : public FileRowReader {
     RowOutcome outcome;
     auto* audio_vector = request.columns[kAudio];
     auto* duration = request.columns[kDuration];
-    auto bytes = io::ReadFileBytes(file.path, io::kDefaultMaxFileBytes);
+    auto bytes = io::ReadFileBytes(*request.files, file.path, io::kDefaultMaxFileBytes);
     if (!bytes.ok()) {
       outcome.error = bytes.error();
     }

@@ -44,7 +44,7 @@ class ImageRowReader : public FileRowReader {
       return outcome;
     }
     if (!full_decode) {
-      auto header = ReadHeader(file.path);
+      auto header = ReadHeader(*request.files, file.path);
       if (!header.ok()) {
         WriteInvalidImage(*vector, request.row, file.path, fields);
         outcome.error = header.error();
@@ -56,7 +56,7 @@ class ImageRowReader : public FileRowReader {
                        resized ? target_height : value.height, value.channels, fields);
       return outcome;
     }
-    auto image = Decode(file.path);
+    auto image = Decode(*request.files, file.path);
     if (!image.ok()) {
       if (vector) WriteInvalidImage(*vector, request.row, file.path, fields);
       outcome.error = image.error();
@@ -79,18 +79,18 @@ class ImageRowReader : public FileRowReader {
   }
 
  private:
-  Result<media::ImageHeader> ReadHeader(const std::string& path) const {
-    auto prefix = io::ReadFileBytes(path, kHeaderPrefixBytes);
+  Result<media::ImageHeader> ReadHeader(const io::FileStore& files, const std::string& path) const {
+    auto prefix = io::ReadFileBytes(files, path, kHeaderPrefixBytes);
     if (!prefix.ok()) return Error{prefix.error()};
     auto header = media::ReadImageHeader(prefix.value());
     if (header.ok() || prefix.value().size() < kHeaderPrefixBytes) return header;
-    auto whole = io::ReadFileBytes(path, io::kDefaultMaxFileBytes);
+    auto whole = io::ReadFileBytes(files, path, io::kDefaultMaxFileBytes);
     if (!whole.ok()) return Error{whole.error()};
     return media::ReadImageHeader(whole.value());
   }
 
-  Result<media::Image> Decode(const std::string& path) const {
-    auto bytes = io::ReadFileBytes(path, io::kDefaultMaxFileBytes);
+  Result<media::Image> Decode(const io::FileStore& files, const std::string& path) const {
+    auto bytes = io::ReadFileBytes(files, path, io::kDefaultMaxFileBytes);
     if (!bytes.ok()) return Error{bytes.error()};
     auto image = media::DecodeImage(bytes.value(), decode);
     if (!image.ok() || target_width == 0) return image;

@@ -37,7 +37,8 @@ void WriteText(duckdb::Vector* vector, duckdb::idx_t row, const std::string* tex
 // The pages of one file.
 class PdfCursor : public FileRowCursor {
  public:
-  PdfCursor(const PdfOptions& options, const io::ListedFile& file) : options_(options), file_(file) {}
+  PdfCursor(const PdfOptions& options, const io::ListedFile& file, const io::FileStore& files)
+      : options_(options), file_(file), files_(files) {}
 
   bool Next(const RowRequest& request, RowOutcome& outcome) override {
     duckdb::Vector* image = request.columns[kImage];
@@ -122,9 +123,7 @@ class PdfCursor : public FileRowCursor {
 
  private:
   Result<std::unique_ptr<media::PdfDocument>> OpenDocument() const {
-    auto size = io::RegularFileSize(file_.path);
-    if (!size.ok()) return Error{size.error()};
-    auto bytes = io::ReadFileBytes(file_.path, io::kDefaultMaxFileBytes);
+    auto bytes = io::ReadFileBytes(files_, file_.path, io::kDefaultMaxFileBytes);
     if (!bytes.ok()) return Error{bytes.error()};
     return media::PdfDocument::Open(std::move(bytes).value(), options_.password);
   }
@@ -137,6 +136,7 @@ class PdfCursor : public FileRowCursor {
 
   const PdfOptions& options_;
   const io::ListedFile& file_;
+  const io::FileStore& files_;
   bool opened_ = false;
   std::unique_ptr<media::PdfDocument> document_;
   int page_count_ = 0;
@@ -158,8 +158,8 @@ class PdfRowReader : public FileRowReader {
   double EstimatedRowsPerFile() const override { return options.pages.empty() ? 10 : options.pages.size(); }
 
   std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
-                                      const RowRequest&) const override {
-    return std::make_unique<PdfCursor>(options, file);
+                                      const RowRequest& request) const override {
+    return std::make_unique<PdfCursor>(options, file, *request.files);
   }
 };
 

@@ -26,7 +26,7 @@ class TextRowReader : public FileRowReader {
     }
     auto* content = request.columns[kContent];
     if (!content && !request.validate) return outcome;
-    auto bytes = io::ReadFileBytes(file.path, io::kDefaultMaxFileBytes);
+    auto bytes = io::ReadFileBytes(*request.files, file.path, io::kDefaultMaxFileBytes);
     std::string_view text;
     if (bytes.ok()) {
       text = std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size());

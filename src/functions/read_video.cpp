@@ -24,16 +24,17 @@ class VideoRowReader;
 // The frames of one file.
 class VideoCursor : public FileRowCursor {
  public:
-  VideoCursor(const media::VideoReadOptions& options, const io::ListedFile& file) : options_(options), file_(file) {}
+  VideoCursor(const media::VideoReadOptions& options, const io::ListedFile& file, const io::FileStore& files)
+      : options_(options), file_(file), files_(files) {}
 
   bool Next(const RowRequest& request, RowOutcome& outcome) override {
     duckdb::Vector* image = request.columns[kImage];
     const ImageFieldSet fields = image ? ImageFieldSet::FromColumnIndex(*request.indexes[kImage]) : ImageFieldSet();
     if (!opened_) {
       opened_ = true;
-      auto size = io::RegularFileSize(file_.path);
-      auto decoder = size.ok() ? media::VideoDecoder::Open(file_.path, options_)
-                               : Result<std::unique_ptr<media::VideoDecoder>>(Error{size.error()});
+      auto opened = files_.Open(file_.path);
+      auto decoder = opened.ok() ? media::VideoDecoder::Open(std::move(opened).value(), options_)
+                                 : Result<std::unique_ptr<media::VideoDecoder>>(Error{opened.error()});
       if (!decoder.ok()) {  // the file is one error row
         WriteReaderScalar<int64_t>(request.columns[kFrame], request.row, std::nullopt);
         WriteReaderScalar<double>(request.columns[kTimestamp], request.row, std::nullopt);
@@ -67,6 +68,7 @@ class VideoCursor : public FileRowCursor {
  private:
   const media::VideoReadOptions& options_;
   const io::ListedFile& file_;
+  const io::FileStore& files_;
   bool opened_ = false;
   std::unique_ptr<media::VideoDecoder> decoder_;
 };
@@ -83,8 +85,8 @@ class VideoRowReader : public FileRowReader {
   void SetThreadsPerFile(duckdb::idx_t threads) override { options.decoder_threads = static_cast<int>(threads); }
 
   std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
-                                      const RowRequest&) const override {
-    return std::make_unique<VideoCursor>(options, file);
+                                      const RowRequest& request) const override {
+    return std::make_unique<VideoCursor>(options, file, *request.files);
   }
 };
 

@@ -38,7 +38,8 @@ uint32_t ShareOfPath(const std::string& path, uint32_t count) {
 }
 
 Result<std::unique_ptr<FileListing>> FileListing::Start(const std::vector<std::string>& patterns,
-                                                        FileListOptions options) {
+                                                        FileListOptions options,
+                                                        std::vector<std::pair<std::string, uint64_t>> listed) {
   std::unique_ptr<FileListing> listing(new FileListing());
   listing->options_ = std::move(options);
   if (listing->options_.share.count == 0) listing->options_.share.count = 1;
@@ -53,6 +54,17 @@ Result<std::unique_ptr<FileListing>> FileListing::Start(const std::vector<std::s
     }
     listing->walkers_.push_back(std::move(walker).value());
     listing->heads_.push_back(std::move(head).value());
+  }
+  if (!listed.empty()) {
+    std::vector<std::string> paths;
+    for (auto& [path, size] : listed) {
+      listing->listed_sizes_[path] = size;
+      paths.push_back(std::move(path));
+    }
+    auto walker = PatternWalker::OfPaths(std::move(paths));
+    auto head = walker->Next();
+    listing->heads_.push_back(std::move(head).value());
+    listing->walkers_.push_back(std::move(walker));
   }
   return listing;
 }
@@ -82,7 +94,11 @@ Result<std::optional<ListedFile>> FileListing::Next() {
 ListedFile FileListing::Describe(std::string path) {
   ListedFile file;
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) file.size = static_cast<uint64_t>(info.st_size);
+  if (auto listed = listed_sizes_.find(path); listed != listed_sizes_.end()) {
+    file.size = listed->second;
+  } else if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+    file.size = static_cast<uint64_t>(info.st_size);
+  }
   if (options_.hive_partitioning) {
     for (auto& [key, value] : HivePartitions(path)) {
       auto position = std::find(partition_keys_.begin(), partition_keys_.end(), key);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,10 @@ class FileListing {
   // Starts listing `patterns` (REQUIRES: not empty). Errors at once for a missing path, an unreadable
   // folder named exactly, and a glob that matches nothing (before any share or exclusion is applied:
   // an empty share is not an error).
-  static Result<std::unique_ptr<FileListing>> Start(const std::vector<std::string>& patterns, FileListOptions options);
+  // `listed`: files listed elsewhere (a remote glob through DuckDB's file system) with their sizes,
+  // merged in.
+  static Result<std::unique_ptr<FileListing>> Start(const std::vector<std::string>& patterns, FileListOptions options,
+                                                    std::vector<std::pair<std::string, uint64_t>> listed = {});
 
   // The next file, nullopt after the last, or an Error (a folder that stopped being readable).
   Result<std::optional<ListedFile>> Next();
@@ -76,6 +80,7 @@ class FileListing {
   std::vector<std::optional<std::string>> heads_;  // each walker's next path
   std::optional<std::string> last_path_;
   std::vector<std::string> partition_keys_;
+  std::map<std::string, uint64_t> listed_sizes_;  // of the files listed elsewhere
 };
 
 // Which share of `count` a path belongs to (FNV-1a of the path, so the same everywhere).

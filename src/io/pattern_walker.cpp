@@ -82,7 +82,7 @@ Result<std::unique_ptr<PatternWalker>> PatternWalker::Start(const std::string& p
     if (::lstat(pattern.c_str(), &own) != 0) return Error{"no file or folder found at '" + pattern + "'"};
   }
   if (!S_ISDIR(info.st_mode)) {
-    walker->single_file_ = pattern;
+    walker->fixed_paths_.push_back(pattern);
     return walker;
   }
   walker->root_ = pattern;
@@ -93,6 +93,13 @@ Result<std::unique_ptr<PatternWalker>> PatternWalker::Start(const std::string& p
   if (dir == nullptr) return Error{"cannot list folder: " + pattern + ": " + std::strerror(errno)};
   ::closedir(dir);
   walker->stack_.push_back({std::make_unique<SortedDirectory>(pattern, directory_window), pattern});
+  return walker;
+}
+
+std::unique_ptr<PatternWalker> PatternWalker::OfPaths(std::vector<std::string> paths) {
+  std::unique_ptr<PatternWalker> walker(new PatternWalker());
+  std::sort(paths.begin(), paths.end());
+  walker->fixed_paths_ = std::move(paths);
   return walker;
 }
 
@@ -111,11 +118,7 @@ bool PatternWalker::MayHoldMatches(const std::string& name) {
 }
 
 Result<std::optional<std::string>> PatternWalker::Next() {
-  if (single_file_) {
-    auto path = std::move(single_file_);
-    single_file_.reset();
-    return path;
-  }
+  if (next_fixed_ < fixed_paths_.size()) return std::optional<std::string>(std::move(fixed_paths_[next_fixed_++]));
   while (!stack_.empty()) {
     Frame& frame = stack_.back();
     auto entry = frame.directory->Next();

@@ -27,6 +27,9 @@ class PatternWalker {
   static Result<std::unique_ptr<PatternWalker>> Start(const std::string& pattern, bool recursive,
                                                       size_t directory_window);
 
+  // A walker over paths listed elsewhere (another file system's glob); sorts them.
+  static std::unique_ptr<PatternWalker> OfPaths(std::vector<std::string> paths);
+
   // The next file's path in path order, nullopt after the last; an Error when the first folder read
   // fails.
   Result<std::optional<std::string>> Next();
@@ -41,9 +44,10 @@ class PatternWalker {
   bool MatchesFile(const std::string& name);
   bool MayHoldMatches(const std::string& name);
 
-  std::optional<std::string> single_file_;  // a path named exactly
-  std::string root_;                        // the glob's folder part without glob characters
-  std::vector<std::string> segments_;       // the glob's segments below root_
+  std::vector<std::string> fixed_paths_;  // a path named exactly, or paths listed elsewhere
+  size_t next_fixed_ = 0;
+  std::string root_;                   // the glob's folder part without glob characters
+  std::vector<std::string> segments_;  // the glob's segments below root_
   bool follow_links_ = true;
   size_t directory_window_ = SortedDirectory::kDefaultWindow;
   std::vector<Frame> stack_;

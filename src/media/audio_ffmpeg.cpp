@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "media/video/avio_input.hpp"
 #include "media/video/ffmpeg_log.hpp"
 
 extern "C" {
@@ -20,7 +21,6 @@ namespace quarry::media {
 
 namespace {
 
-constexpr int kIoBufferBytes = 64 * 1024;
 constexpr int32_t kMaxSampleRate = 1'536'000;
 
 // Formats libsndfile reads: a file of one of these that libsndfile refused is broken, not FFmpeg's.
@@ -30,45 +30,6 @@ bool OwnedByLibsndfile(const char* format_name) {
     if (name == owned) return true;
   }
   return false;
-}
-
-struct MemoryReader {
-  std::span<const uint8_t> bytes;
-  int64_t position = 0;
-};
-
-int ReadPacket(void* opaque, uint8_t* buffer, int size) {
-  auto* reader = static_cast<MemoryReader*>(opaque);
-  const int64_t left = static_cast<int64_t>(reader->bytes.size()) - reader->position;
-  if (left <= 0) return AVERROR_EOF;
-  const int count = static_cast<int>(std::min<int64_t>(left, size));
-  std::memcpy(buffer, reader->bytes.data() + reader->position, static_cast<size_t>(count));
-  reader->position += count;
-  return count;
-}
-
-int64_t Seek(void* opaque, int64_t offset, int whence) {
-  auto* reader = static_cast<MemoryReader*>(opaque);
-  const auto size = static_cast<int64_t>(reader->bytes.size());
-  if (whence == AVSEEK_SIZE) return size;
-  int64_t base = 0;
-  switch (whence & ~AVSEEK_FORCE) {
-    case SEEK_SET:
-      base = 0;
-      break;
-    case SEEK_CUR:
-      base = reader->position;
-      break;
-    case SEEK_END:
-      base = size;
-      break;
-    default:
-      return -1;
-  }
-  const int64_t target = base + offset;
-  if (target < 0 || target > size) return -1;
-  reader->position = target;
-  return target;
 }
 
 std::string AvError(int code) {
@@ -85,37 +46,19 @@ class AudioInput {
     av_frame_free(&frame_);
     av_packet_free(&packet_);
     avcodec_free_context(&codec_);
-    if (format_) avformat_close_input(&format_);
-    if (io_) {
-      av_freep(&io_->buffer);
-      avio_context_free(&io_);
-    }
   }
 
   // Opens the bytes (which must outlive this object); an Error says why not.
   Result<bool> Open(std::span<const uint8_t> bytes) {
     FfmpegLogCapture::Install();
     FfmpegLogCapture::Clear();
-    reader_.bytes = bytes;
-    auto* buffer = static_cast<uint8_t*>(av_malloc(kIoBufferBytes));
-    if (!buffer) return Error{"out of memory"};
-    io_ = avio_alloc_context(buffer, kIoBufferBytes, 0, &reader_, ReadPacket, nullptr, Seek);
-    if (!io_) {
-      av_free(buffer);
-      return Error{"out of memory"};
-    }
-    format_ = avformat_alloc_context();
-    if (!format_) return Error{"out of memory"};
-    format_->pb = io_;
-    format_->flags |= AVFMT_FLAG_CUSTOM_IO;
-    int code = avformat_open_input(&format_, nullptr, nullptr, nullptr);
-    if (code < 0) {
-      format_ = nullptr;  // freed by avformat_open_input on failure
-      return Error{"not a file FFmpeg can open: " + AvError(code)};
-    }
+    auto input = AvioInput::Open(std::make_unique<io::MemoryFile>(bytes));
+    if (!input.ok()) return Error{"not a file FFmpeg can open: " + input.error()};
+    input_ = std::move(input).value();
+    format_ = input_->format();
     if (OwnedByLibsndfile(format_->iformat->name)) return Error{"a format libsndfile reads"};
     recognised_ = true;
-    code = avformat_find_stream_info(format_, nullptr);
+    int code = avformat_find_stream_info(format_, nullptr);
     if (code < 0) return Error{"cannot read the file's streams: " + AvError(code)};
     const AVCodec* decoder = nullptr;
     stream_index_ = av_find_best_stream(format_, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
@@ -217,9 +160,8 @@ class AudioInput {
     return true;
   }
 
-  MemoryReader reader_;
-  AVIOContext* io_ = nullptr;
-  AVFormatContext* format_ = nullptr;
+  std::unique_ptr<AvioInput> input_;
+  AVFormatContext* format_ = nullptr;  // input_'s
   AVCodecContext* codec_ = nullptr;
   AVPacket* packet_ = nullptr;
   AVFrame* frame_ = nullptr;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <sstream>
 
+#include "api/api_impl.hpp"
+#include "mirror_file_system.hpp"
 #include "quarry/database.hpp"
 
 namespace quarry::sqllogic {
@@ -64,6 +66,7 @@ class FileSession {
     current.database.reset();
     current.path = path;
     current.database = std::make_unique<Database>(path);
+    testing::RegisterMirrorFileSystem(*current.database->impl().database.instance);
     current.connection = std::make_unique<Connection>(*current.database);
   }
   void Restart() { Open(sessions_[current_].path); }

@@ -11,6 +11,7 @@
 #include <deque>
 #include <limits>
 
+#include "media/video/avio_input.hpp"
 #include "media/video/ffmpeg_log.hpp"
 
 extern "C" {
@@ -39,7 +40,8 @@ std::string AvError(int code) {
 
 struct VideoDecoder::State {
   VideoReadOptions options;
-  AVFormatContext* format = nullptr;
+  std::unique_ptr<AvioInput> input;
+  AVFormatContext* format = nullptr;  // input's
   AVCodecContext* codec = nullptr;
   AVPacket* packet = nullptr;
   AVFrame* frame = nullptr;
@@ -82,7 +84,6 @@ struct VideoDecoder::State {
     av_frame_free(&frame);
     av_packet_free(&packet);
     avcodec_free_context(&codec);
-    avformat_close_input(&format);
   }
 
   double Timestamp(const AVFrame* decoded_frame) const {
@@ -309,13 +310,22 @@ struct VideoDecoder::State {
 };
 
 Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Open(const std::string& path, const VideoReadOptions& options) {
+  auto file = io::LocalFileStore().Open(path);
+  if (!file.ok()) return Error{file.error()};
+  return Open(std::move(file).value(), options);
+}
+
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Open(std::unique_ptr<io::RandomAccessFile> file,
+                                                         const VideoReadOptions& options) {
   FfmpegLogCapture::Install();
   FfmpegLogCapture::Clear();
   auto state = std::make_unique<State>();
   state->options = options;
-  int code = avformat_open_input(&state->format, path.c_str(), nullptr, nullptr);
-  if (code < 0) return Error{"not a video file FFmpeg can open: " + AvError(code)};
-  code = avformat_find_stream_info(state->format, nullptr);
+  auto input = AvioInput::Open(std::move(file));
+  if (!input.ok()) return Error{"not a video file FFmpeg can open: " + input.error()};
+  state->input = std::move(input).value();
+  state->format = state->input->format();
+  int code = avformat_find_stream_info(state->format, nullptr);
   if (code < 0) return Error{"cannot read the video's streams: " + AvError(code)};
   const AVCodec* decoder = nullptr;
   state->stream_index = av_find_best_stream(state->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
@@ -348,7 +358,7 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Open(const std::string& path
   else if (real.num > 0 && real.den > 0)
     state->frame_rate = av_q2d(real);
   state->constant_rate = state->frame_rate > 0 && average.num > 0 && av_cmp_q(average, real) == 0;
-  state->file_bytes = state->format->pb ? avio_size(state->format->pb) : 0;
+  state->file_bytes = static_cast<int64_t>(state->input->file_bytes());
   if (options.start > 0 && state->constant_rate) {
     const int64_t start_pts = state->start_pts + static_cast<int64_t>(std::floor(options.start / state->time_base));
     if (av_seek_frame(state->format, state->stream_index, start_pts, AVSEEK_FLAG_BACKWARD) >= 0) {

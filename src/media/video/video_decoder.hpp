@@ -19,6 +19,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "io/file_store.hpp"
 
 namespace quarry::media {
 
@@ -45,6 +46,9 @@ struct VideoFrame {
 class VideoDecoder {
  public:
   // Opens the file's best video stream. An Error names why (not a video, no decoder, unreadable).
+  static Result<std::unique_ptr<VideoDecoder>> Open(std::unique_ptr<io::RandomAccessFile> file,
+                                                    const VideoReadOptions& options);
+  // The same for a local file.
   static Result<std::unique_ptr<VideoDecoder>> Open(const std::string& path, const VideoReadOptions& options);
   ~VideoDecoder();
   VideoDecoder(const VideoDecoder&) = delete;
