@@ -45,6 +45,9 @@ struct FileScanBindData : public duckdb::TableFunctionData {
   duckdb::unique_ptr<FileRowReader> reader;
   idx_t reader_column_count = 0;
   bool drop_invalid = false;
+  uint32_t parts_per_file = 1;
+  // Units of work (a part of a file) when the listing is complete.
+  idx_t Units() const { return first_files.size() * parts_per_file; }
 };
 
 }  // namespace
@@ -71,7 +74,7 @@ class OneRowCursor : public FileRowCursor {
 
 }  // namespace
 
-std::unique_ptr<FileRowCursor> FileRowReader::Open(const io::ListedFile& file, ReaderThreadState*,
+std::unique_ptr<FileRowCursor> FileRowReader::Open(const io::ListedFile& file, const FilePart&, ReaderThreadState*,
                                                    const RowRequest&) const {
   return std::make_unique<OneRowCursor>(*this, file);
 }
@@ -99,6 +102,8 @@ struct FileScanGlobalState : public duckdb::GlobalTableFunctionState {
   std::atomic<idx_t> next_file{0};
   std::mutex listing_mutex;
   std::unique_ptr<io::FileListing> listing;
+  std::optional<io::ListedFile> splitting;  // a file from the listing whose parts are being handed out
+  uint32_t next_part = 0;
   std::atomic<idx_t> files_listed{0};
   std::atomic<bool> listing_done{false};
   std::atomic<idx_t> files_done{0};
@@ -190,6 +195,7 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
   const idx_t files_at_once = std::max<idx_t>(1, std::min<idx_t>(threads, data->first_files.size()));
   data->reader->SetThreadsPerFile(std::max<idx_t>(1, threads / files_at_once));
+  data->parts_per_file = std::max<uint32_t>(1, data->reader->PartsPerFile());
 
   names.push_back("path");
   return_types.push_back(duckdb::LogicalType::VARCHAR);
@@ -215,7 +221,7 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> FileScanInitGlobal(duckdb::
   const auto& data = input.bind_data->Cast<FileScanBindData>();
   auto state = duckdb::make_uniq<FileScanGlobalState>();
   const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
-  state->max_threads = data.complete ? std::max<idx_t>(1, std::min<idx_t>(threads, data.first_files.size())) : threads;
+  state->max_threads = data.complete ? std::max<idx_t>(1, std::min<idx_t>(threads, data.Units())) : threads;
   if (!data.complete) state->listing = StartListing(data, data.function_name);
   const idx_t error_column = 1 + data.reader_column_count;
   for (const auto& column_index : input.column_indexes) {
@@ -248,6 +254,7 @@ struct FileScanLocalState : public duckdb::LocalTableFunctionState {
   std::unique_ptr<FileRowCursor> cursor;
   int64_t reported_millionths = 0;  // this thread's share of partial_millionths
   std::optional<io::ListedFile> file;
+  FilePart part;
 };
 
 duckdb::unique_ptr<duckdb::LocalTableFunctionState> FileScanInitLocal(duckdb::ExecutionContext&,
@@ -259,20 +266,30 @@ duckdb::unique_ptr<duckdb::LocalTableFunctionState> FileScanInitLocal(duckdb::Ex
   return state;
 }
 
-// Claims the next file for a scanning thread, or nullopt when none is left. Its partition values are
-// in the order of the bind's partition columns (keys the first files did not have are left out).
-std::optional<io::ListedFile> ClaimFile(const FileScanBindData& data, FileScanGlobalState& state) {
+// Claims the next unit of work for a scanning thread (a file, or a part of one), or false when none is
+// left. Partition values come in the order of the bind's partition columns (keys the first files did
+// not have are left out).
+bool ClaimWork(const FileScanBindData& data, FileScanGlobalState& state, FileScanLocalState& local) {
+  const uint32_t parts = data.parts_per_file;
   if (data.complete) {
-    const idx_t index = state.next_file.fetch_add(1);
-    if (index >= data.first_files.size()) return std::nullopt;
-    return data.first_files[index];
+    const idx_t unit = state.next_file.fetch_add(1);
+    if (unit >= data.Units()) return false;
+    local.file = data.first_files[unit / parts];
+    local.part = FilePart{static_cast<uint32_t>(unit % parts), parts};
+    return true;
   }
   std::lock_guard lock(state.listing_mutex);
-  if (state.listing_done) return std::nullopt;
+  if (state.splitting) {
+    local.file = *state.splitting;
+    local.part = FilePart{state.next_part++, parts};
+    if (state.next_part == parts) state.splitting.reset();
+    return true;
+  }
+  if (state.listing_done) return false;
   auto next = NextListed(*state.listing, data.function_name);
   if (!next) {
     state.listing_done = true;
-    return std::nullopt;
+    return false;
   }
   state.files_listed++;
   const auto& keys = state.listing->partition_keys();
@@ -285,7 +302,13 @@ std::optional<io::ListedFile> ClaimFile(const FileScanBindData& data, FileScanGl
     }
   }
   next->partition_values = std::move(values);
-  return next;
+  local.file = std::move(next);
+  local.part = FilePart{0, parts};
+  if (parts > 1) {
+    state.splitting = local.file;
+    state.next_part = 1;
+  }
+  return true;
 }
 
 // Writes the scan's own columns (path, error, partitions) of `row` for a row of `file`.
@@ -346,10 +369,11 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
   uint64_t payload = 0;
   while (row < STANDARD_VECTOR_SIZE && payload < kMaxChunkPayloadBytes) {
     if (!local.file) {
-      local.file = ClaimFile(data, state);
-      if (!local.file) break;
+      if (!ClaimWork(data, state, local)) break;
       CheckFileAccess(context, local.file->path, duckdb::FileType::FILE_TYPE_REGULAR);
-      if (reader_needed) local.cursor = data.reader->Open(*local.file, local.reader_state.get(), request);
+      if (reader_needed) {
+        local.cursor = data.reader->Open(*local.file, local.part, local.reader_state.get(), request);
+      }
     }
     RowOutcome outcome;
     bool has_row = true;
@@ -384,7 +408,8 @@ double FileScanProgress(duckdb::ClientContext&, const duckdb::FunctionData* bind
   const auto& state = global_state->Cast<FileScanGlobalState>();
   // While the listing goes on, the files listed so far stand for the total (the bar moves back when
   // more are found: DuckDB shows the largest value reported).
-  const double total = static_cast<double>(data.complete ? data.first_files.size() : state.files_listed.load() + 1);
+  const double total =
+      static_cast<double>(data.complete ? data.Units() : (state.files_listed.load() + 1) * data.parts_per_file);
   if (total == 0) return 100.0;
   const double partial = std::max<double>(0, static_cast<double>(state.partial_millionths.load()) / 1e6);
   const double done = static_cast<double>(state.files_done.load()) + partial;

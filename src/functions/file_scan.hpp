@@ -61,6 +61,17 @@ class FileRowCursor {
   virtual double Progress() const { return 0; }
 };
 
+// A part of one file, for readers that split a file so several threads read it at once (the pages of a
+// PDF, the time range of a video read with fps :=): the cursor of part `index` of `count` yields only
+// that part's rows. Parts of one file never yield the same row; a file that cannot be opened is one
+// error row, yielded by part 0 alone.
+struct FilePart {
+  uint32_t index = 0;
+  uint32_t count = 1;
+  // The slice [begin, end) of `total` items that this part takes (contiguous, sizes differing by <= 1).
+  std::pair<size_t, size_t> Slice(size_t total) const { return {total * index / count, total * (index + 1) / count}; }
+};
+
 // State a reader keeps on one scanning thread across files (decoder contexts to reuse). Optional.
 class ReaderThreadState {
  public:
@@ -81,13 +92,16 @@ class FileRowReader {
   // After listing: how many of DuckDB's threads each file being read may use (its threads divided by
   // the files read at once), for readers whose decoder has threads of its own (video).
   virtual void SetThreadsPerFile(duckdb::idx_t threads) {}
+  // Into how many parts the scan splits each file (after SetThreadsPerFile; 1: files are not split).
+  virtual uint32_t PartsPerFile() const { return 1; }
   // Per-thread state for Open (none by default).
   virtual std::unique_ptr<ReaderThreadState> InitThread() const { return nullptr; }
-  // Opens `file` for its rows. `thread` is this thread's InitThread() result. `request` holds the
+  // Opens part `part` of `file` for its rows (`file` stays valid as long as the cursor). `thread` is
+  // this thread's InitThread() result. `request` holds the
   // columns and validate flag every Next will get (not the rows or vectors). The default yields the
   // one row ReadRow fills.
-  virtual std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState* thread,
-                                              const RowRequest& request) const;
+  virtual std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, const FilePart& part,
+                                              ReaderThreadState* thread, const RowRequest& request) const;
   // For one-row readers: fills row request.row of the requested columns for `file`. Never throws for
   // bad file contents: returns the reason in RowOutcome::error instead.
   virtual RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const;

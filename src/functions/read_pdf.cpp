@@ -37,8 +37,8 @@ void WriteText(duckdb::Vector* vector, duckdb::idx_t row, const std::string* tex
 // The pages of one file.
 class PdfCursor : public FileRowCursor {
  public:
-  PdfCursor(const PdfOptions& options, const io::ListedFile& file, const io::FileStore& files)
-      : options_(options), file_(file), files_(files) {}
+  PdfCursor(const PdfOptions& options, const io::ListedFile& file, const FilePart& part, const io::FileStore& files)
+      : options_(options), file_(file), part_(part), files_(files) {}
 
   bool Next(const RowRequest& request, RowOutcome& outcome) override {
     duckdb::Vector* image = request.columns[kImage];
@@ -46,7 +46,8 @@ class PdfCursor : public FileRowCursor {
     if (!opened_) {
       opened_ = true;
       auto document = OpenDocument();
-      if (!document.ok()) {  // the file is one error row
+      if (!document.ok()) {  // the file is one error row, from its first part
+        if (part_.index != 0) return false;
         WriteReaderScalar<int32_t>(request.columns[kPage], request.row, std::nullopt);
         WriteText(request.columns[kText], request.row, nullptr);
         WriteReaderScalar<double>(request.columns[kWidth], request.row, std::nullopt);
@@ -57,10 +58,18 @@ class PdfCursor : public FileRowCursor {
       }
       document_ = std::move(document).value();
       page_count_ = document_->PageCount();
+      if (options_.pages.empty()) {
+        const auto [begin, end] = part_.Slice(static_cast<size_t>(page_count_));
+        for (size_t page = begin; page < end; page++) pages_.push_back(static_cast<int32_t>(page + 1));
+      } else {
+        const auto [begin, end] = part_.Slice(options_.pages.size());
+        pages_.assign(options_.pages.begin() + static_cast<std::ptrdiff_t>(begin),
+                      options_.pages.begin() + static_cast<std::ptrdiff_t>(end));
+      }
     }
     if (!document_) return false;
-    const int32_t page = NextPage();
-    if (page == 0) return false;
+    if (next_ == pages_.size()) return false;
+    const int32_t page = pages_[next_++];
     WriteReaderScalar<int32_t>(request.columns[kPage], request.row, page);
 
     std::optional<std::string> error;
@@ -117,8 +126,7 @@ class PdfCursor : public FileRowCursor {
   }
 
   double Progress() const override {
-    const size_t total = options_.pages.empty() ? static_cast<size_t>(page_count_) : options_.pages.size();
-    return total == 0 ? 0 : static_cast<double>(next_) / static_cast<double>(total);
+    return pages_.empty() ? 0 : static_cast<double>(next_) / static_cast<double>(pages_.size());
   }
 
  private:
@@ -128,18 +136,14 @@ class PdfCursor : public FileRowCursor {
     return media::PdfDocument::Open(std::move(bytes).value(), options_.password);
   }
 
-  // The next page number to read, or 0 when done.
-  int32_t NextPage() {
-    if (options_.pages.empty()) return next_ < static_cast<size_t>(page_count_) ? static_cast<int32_t>(++next_) : 0;
-    return next_ < options_.pages.size() ? options_.pages[next_++] : 0;
-  }
-
   const PdfOptions& options_;
   const io::ListedFile& file_;
+  const FilePart part_;
   const io::FileStore& files_;
   bool opened_ = false;
   std::unique_ptr<media::PdfDocument> document_;
   int page_count_ = 0;
+  std::vector<int32_t> pages_;  // this part's pages, in order
   size_t next_ = 0;
 };
 
@@ -156,11 +160,17 @@ class PdfRowReader : public FileRowReader {
   }
   bool OneRowPerFile() const override { return false; }
   double EstimatedRowsPerFile() const override { return options.pages.empty() ? 10 : options.pages.size(); }
+  // Pages render one at a time: a document read alone is split into page ranges for the threads it has.
+  void SetThreadsPerFile(duckdb::idx_t threads) override { parts_ = static_cast<uint32_t>(threads); }
+  uint32_t PartsPerFile() const override { return parts_; }
 
-  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
+  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, const FilePart& part, ReaderThreadState*,
                                       const RowRequest& request) const override {
-    return std::make_unique<PdfCursor>(options, file, *request.files);
+    return std::make_unique<PdfCursor>(options, file, part, *request.files);
   }
+
+ private:
+  uint32_t parts_ = 1;
 };
 
 duckdb::unique_ptr<FileRowReader> MakePdfReader(duckdb::ClientContext&, duckdb::TableFunctionBindInput& input) {

@@ -5,6 +5,7 @@
 // whole image) is read; otherwise frames are decoded but not converted.
 #include "functions/read_video.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "functions/file_scan.hpp"
@@ -24,8 +25,9 @@ class VideoRowReader;
 // The frames of one file.
 class VideoCursor : public FileRowCursor {
  public:
-  VideoCursor(const media::VideoReadOptions& options, const io::ListedFile& file, const io::FileStore& files)
-      : options_(options), file_(file), files_(files) {}
+  VideoCursor(const media::VideoReadOptions& options, const io::ListedFile& file, const FilePart& part,
+              const io::FileStore& files)
+      : options_(options), file_(file), part_(part), files_(files) {}
 
   bool Next(const RowRequest& request, RowOutcome& outcome) override {
     duckdb::Vector* image = request.columns[kImage];
@@ -35,7 +37,8 @@ class VideoCursor : public FileRowCursor {
       auto opened = files_.Open(file_.path);
       auto decoder = opened.ok() ? media::VideoDecoder::Open(std::move(opened).value(), options_)
                                  : Result<std::unique_ptr<media::VideoDecoder>>(Error{opened.error()});
-      if (!decoder.ok()) {  // the file is one error row
+      if (!decoder.ok()) {  // the file is one error row, from its first part
+        if (part_.index != 0) return false;
         WriteReaderScalar<int64_t>(request.columns[kFrame], request.row, std::nullopt);
         WriteReaderScalar<double>(request.columns[kTimestamp], request.row, std::nullopt);
         if (image) WriteInvalidImage(*image, request.row, file_.path, fields);
@@ -43,6 +46,7 @@ class VideoCursor : public FileRowCursor {
         return true;
       }
       decoder_ = std::move(decoder).value();
+      if (!SelectPart()) decoder_.reset();
     }
     if (!decoder_) return false;
     auto frame = decoder_->Next(image && fields.Has(kImageData));
@@ -63,11 +67,29 @@ class VideoCursor : public FileRowCursor {
     return true;
   }
 
-  double Progress() const override { return decoder_ ? decoder_->Progress() : 0; }
+  // A part's share of the file is about 1/count of its bytes, from index/count on.
+  double Progress() const override {
+    if (!decoder_) return 0;
+    return std::clamp(decoder_->Progress() * part_.count - part_.index, 0.0, 1.0);
+  }
 
  private:
+  // Limits the decoder to this part's targets: a contiguous range of the file's fps targets. A file that
+  // cannot be split by time is read whole by part 0. Returns false when this part has nothing to read.
+  bool SelectPart() {
+    if (part_.count == 1) return true;
+    const auto targets = decoder_->TargetCount();
+    if (!targets) return part_.index == 0;
+    const auto [first, end] = part_.Slice(static_cast<size_t>(*targets));
+    const bool last = part_.index + 1 == part_.count;  // the last part takes whatever lies beyond
+    decoder_->SelectTargets(static_cast<int64_t>(first),
+                            last ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(end)));
+    return true;
+  }
+
   const media::VideoReadOptions& options_;
   const io::ListedFile& file_;
+  const FilePart part_;
   const io::FileStore& files_;
   bool opened_ = false;
   std::unique_ptr<media::VideoDecoder> decoder_;
@@ -82,12 +104,21 @@ class VideoRowReader : public FileRowReader {
   }
   bool OneRowPerFile() const override { return false; }
   double EstimatedRowsPerFile() const override { return 1000; }
-  void SetThreadsPerFile(duckdb::idx_t threads) override { options.decoder_threads = static_cast<int>(threads); }
-
-  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, ReaderThreadState*,
-                                      const RowRequest& request) const override {
-    return std::make_unique<VideoCursor>(options, file, *request.files);
+  // Every frame: libavcodec's threads decode the file. fps :=: the decoder seeks from target to target
+  // on one thread, so the file is split into time ranges, one per thread it has.
+  void SetThreadsPerFile(duckdb::idx_t threads) override {
+    options.decoder_threads = static_cast<int>(threads);
+    parts_ = options.fps > 0 ? static_cast<uint32_t>(threads) : 1;
   }
+  uint32_t PartsPerFile() const override { return parts_; }
+
+  std::unique_ptr<FileRowCursor> Open(const io::ListedFile& file, const FilePart& part, ReaderThreadState*,
+                                      const RowRequest& request) const override {
+    return std::make_unique<VideoCursor>(options, file, part, *request.files);
+  }
+
+ private:
+  uint32_t parts_ = 1;
 };
 
 double SecondsParameter(const duckdb::Value& value, const std::string& name) {

@@ -54,10 +54,11 @@ struct VideoDecoder::State {
   int stream_index = -1;
   double time_base = 0;
   int64_t start_pts = 0;
-  double frame_rate = 0;       // frames per second, 0 when unknown
-  bool constant_rate = false;  // index = round(timestamp * frame_rate); seeking allowed
-  int64_t decoded = 0;         // frames out of the decoder so far (the index without a constant rate)
-  int64_t next_target = 0;     // fps mode: the k of the next k/fps target
+  double frame_rate = 0;              // frames per second, 0 when unknown
+  bool constant_rate = false;         // index = round(timestamp * frame_rate); seeking allowed
+  int64_t decoded = 0;                // frames out of the decoder so far (the index without a constant rate)
+  int64_t next_target = 0;            // fps mode: the k of the next k/fps target
+  std::optional<int64_t> end_target;  // fps mode: the first target not to take (SelectTargets)
   double last_emitted = -std::numeric_limits<double>::infinity();
   double last_timestamp = 0;                                          // of the last decoded frame
   double sought_key_time = -std::numeric_limits<double>::infinity();  // the last seek's key frame
@@ -275,10 +276,18 @@ struct VideoDecoder::State {
       Emit(frame, timestamp, index, want_pixels);
       return;
     }
+    TakeNearest(timestamp, index, want_pixels);
+    if (PastSelectedTargets()) finished = true;
+  }
+
+  bool PastSelectedTargets() const { return end_target && next_target >= *end_target; }
+
+  // fps mode: the targets this frame (or the one before it) is nearest to.
+  void TakeNearest(double timestamp, int64_t index, bool want_pixels) {
     // fps mode: each target at or before this frame goes to it or to the previous frame, whichever is
     // nearer (the earlier on a tie); a frame is emitted once however many targets it is nearest to.
     while (TargetTime(next_target) < options.start - 1e-9) next_target++;
-    while (TargetTime(next_target) <= timestamp) {
+    while (TargetTime(next_target) <= timestamp && !PastSelectedTargets()) {
       const double target = TargetTime(next_target);
       if (has_previous && target - previous_timestamp <= timestamp - target) {
         if (previous_timestamp > last_emitted) Emit(previous, previous_timestamp, previous_index, want_pixels);
@@ -300,7 +309,7 @@ struct VideoDecoder::State {
   // At the end of the stream: the last frame is the nearest to a target less than half a frame after
   // it (a target further on is nearer the frame that would follow: past the end of the video).
   void TakeLast(bool want_pixels) {
-    if (options.fps <= 0 || !has_previous) return;
+    if (options.fps <= 0 || !has_previous || PastSelectedTargets()) return;
     const double half_frame = frame_rate > 0 ? 0.5 / frame_rate : 0;
     if (TargetTime(next_target) < previous_timestamp + half_frame && previous_timestamp > last_emitted) {
       Emit(previous, previous_timestamp, previous_index, want_pixels);
@@ -447,6 +456,21 @@ std::optional<VideoFrame> VideoDecoder::Next(bool want_pixels) {
 std::optional<std::string> VideoDecoder::WritePixels(uint8_t* destination) {
   if (!state_->current) return "no decoded frame to write";
   return state_->ConvertInto(state_->current, destination);
+}
+
+std::optional<int64_t> VideoDecoder::TargetCount() const {
+  const State& s = *state_;
+  if (s.options.fps <= 0 || !s.constant_rate || s.options.fps * 2 > s.frame_rate) return std::nullopt;
+  if (s.format->duration == AV_NOPTS_VALUE || s.format->duration <= 0) return std::nullopt;
+  double seconds = static_cast<double>(s.format->duration) / AV_TIME_BASE;
+  if (s.options.end) seconds = std::min(seconds, *s.options.end);
+  return static_cast<int64_t>(std::floor(seconds * s.options.fps)) + 1;
+}
+
+void VideoDecoder::SelectTargets(int64_t first, std::optional<int64_t> end) {
+  state_->next_target = first;
+  state_->end_target = end;
+  if (end && first >= *end) state_->finished = true;
 }
 
 double VideoDecoder::Progress() const {

@@ -64,6 +64,15 @@ class VideoDecoder {
   // How far through the file the decoder is, 0..1.
   double Progress() const;
 
+  // fps mode, for reading one file on several threads: how many targets (k / fps for k = 0, 1, ...)
+  // the file's duration holds, or nullopt when it cannot be split by time (no fps, a variable frame
+  // rate, an unknown duration, or fps above half the frame rate, where one frame may be the nearest to
+  // targets of two parts).
+  std::optional<int64_t> TargetCount() const;
+  // fps mode: yield only the frames nearest to targets [first, end), seeking to the first (call before
+  // the first Next). Parts with adjacent ranges never yield the same frame.
+  void SelectTargets(int64_t first, std::optional<int64_t> end);
+
   struct State;
 
  private:
