@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "media/decode_limit.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -188,6 +189,20 @@ Result<Image> DecodeBmp(std::span<const uint8_t> bytes, const DecodeOptions& opt
     }
   }
   return image;
+}
+
+namespace {
+
+bool SniffBmp(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "BM");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& BmpCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kBmp, "bmp", "BMP", SniffBmp, ReadBmpHeader, DecodeBmp};
+  return codec;
 }
 
 }  // namespace quarry::media

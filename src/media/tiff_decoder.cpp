@@ -14,6 +14,7 @@
 
 #include "media/decode_limit.hpp"
 #include "media/exif_orientation.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -210,6 +211,22 @@ Result<Image> DecodeTiff(std::span<const uint8_t> bytes, const DecodeOptions& op
   }
   if (options.auto_orient) image = ApplyOrientation(std::move(image), stored_orientation);
   return image;
+}
+
+namespace {
+
+bool SniffTiff(std::span<const uint8_t> bytes) {
+  // Classic TIFF (42) and BigTIFF (43), either byte order.
+  return StartsWith(bytes, "II*\0") || StartsWith(bytes, "MM\0*") || StartsWith(bytes, "II+\0") ||
+         StartsWith(bytes, "MM\0+");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& TiffCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kTiff, "tiff", "TIFF", SniffTiff, ReadTiffHeader, DecodeTiff};
+  return codec;
 }
 
 }  // namespace quarry::media
