@@ -87,7 +87,9 @@ TEST(BmpRleTest, LyingStreamsStayInBounds) {
     std::vector<uint8_t> garbage(random() % 64);
     for (uint8_t& byte : garbage) byte = static_cast<uint8_t>(random());
     Result<std::vector<uint8_t>> result = DecodeBmpRle(garbage, 1 + random() % 9, 1 + random() % 9, round % 2 == 0);
-    if (result.ok()) EXPECT_FALSE(result.value().empty());
+    if (result.ok()) {
+      EXPECT_FALSE(result.value().empty());
+    }
   }
 }
 
