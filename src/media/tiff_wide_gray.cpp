@@ -66,7 +66,7 @@ Result<Image> ReadStrips(TIFF* tiff, SampleKind kind, Image image) {
   const tmsize_t row_bytes = TIFFScanlineSize(tiff);
   const uint64_t needed = kind == SampleKind::kUnsigned12 ? (uint64_t{static_cast<uint32_t>(image.width)} * 12 + 7) / 8
                                                           : uint64_t{static_cast<uint32_t>(image.width)} * 4;
-  if (row_bytes <= 0 || static_cast<uint64_t>(row_bytes) < needed) return Error{"corrupt TIFF: bad scanline size"};
+  if (row_bytes <= 0 || static_cast<uint64_t>(row_bytes) < needed) return Error{"a bad scanline size"};
   std::vector<uint8_t> row(static_cast<size_t>(row_bytes));
   for (int32_t y = 0; y < image.height; ++y) {
     if (TIFFReadScanline(tiff, row.data(), static_cast<uint32_t>(y), 0) < 0) {
@@ -85,10 +85,17 @@ Result<Image> ReadTiles(TIFF* tiff, SampleKind kind, Image image) {
   const tmsize_t tile_row_bytes = TIFFTileRowSize(tiff);
   const uint64_t needed_row =
       kind == SampleKind::kUnsigned12 ? (uint64_t{tile_width} * 12 + 7) / 8 : uint64_t{tile_width} * 4;
+  // A tile may be larger than the image, but not absurdly: its buffer is allocated before libtiff
+  // reads anything, so a lying header must not reserve gigabytes.
+  const uint64_t image_bytes = uint64_t{static_cast<uint32_t>(image.width)} * static_cast<uint32_t>(image.height) * 4;
+  if (static_cast<uint64_t>(tile_bytes) > std::max<uint64_t>(uint64_t{1} << 24, image_bytes * 8)) {
+    return Error{"tiles of " + std::to_string(tile_width) + "×" + std::to_string(tile_height) +
+                 " pixels for a smaller image"};
+  }
   if (tile_width == 0 || tile_height == 0 || tile_bytes <= 0 || tile_row_bytes <= 0 ||
       static_cast<uint64_t>(tile_row_bytes) < needed_row ||
       static_cast<uint64_t>(tile_bytes) < static_cast<uint64_t>(tile_row_bytes) * tile_height) {
-    return Error{"corrupt TIFF: bad tile size"};
+    return Error{"a bad tile size"};
   }
   std::vector<uint8_t> tile(static_cast<size_t>(tile_bytes));
   const auto width = static_cast<uint32_t>(image.width);

@@ -66,6 +66,30 @@ TEST_F(TiffDecoderTest, WideGrayIsBoundedOnBrokenInput) {
   }
 }
 
+// Sets a SHORT or LONG tag of a little-endian classic TIFF's first directory; false when absent.
+bool SetTag(std::vector<uint8_t>& tiff, uint16_t tag, uint32_t value) {
+  auto u16 = [&](size_t at) { return static_cast<uint16_t>(tiff[at] | tiff[at + 1] << 8); };
+  const size_t directory = tiff[4] | tiff[5] << 8 | tiff[6] << 16 | static_cast<size_t>(tiff[7]) << 24;
+  for (size_t i = 0; directory + 2 + 12 * (i + 1) <= tiff.size() && i < u16(directory); ++i) {
+    const size_t entry = directory + 2 + 12 * i;
+    if (u16(entry) != tag) continue;
+    const size_t bytes = u16(entry + 2) == 3 ? 2 : 4;
+    for (size_t b = 0; b < bytes; ++b) tiff[entry + 8 + b] = static_cast<uint8_t>(value >> (8 * b));
+    return true;
+  }
+  return false;
+}
+
+TEST_F(TiffDecoderTest, LyingTileSizeIsRefusedBeforeAllocating) {
+  std::vector<uint8_t> bytes = ReadFixture("tiff_gray12_tiled.tif");
+  ASSERT_TRUE(bytes.size() > 8 && bytes[0] == 'I');
+  ASSERT_TRUE(SetTag(bytes, 322, 0xFFF0));  // TileWidth
+  ASSERT_TRUE(SetTag(bytes, 323, 0xFFF0));  // TileLength
+  Result<Image> image = DecodeImage(bytes);
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.error(), "corrupt or truncated TIFF: tiles of 65520×65520 pixels for a smaller image");
+}
+
 TEST_F(TiffDecoderTest, Group4OrientationIsAppliedOnlyWithAutoOrient) {
   DecodeOptions upright;
   upright.auto_orient = true;
