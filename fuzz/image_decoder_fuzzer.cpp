@@ -4,7 +4,7 @@
 // successful result is consistent: size within limits, 1/3/4 channels, a buffer of exactly
 // width × height × channels bytes, and the header's format and channels when the header reads.
 // clang-format off
-// fuzz-sources: src/media/image.cpp src/media/image_decoder.cpp src/media/decode_limit.cpp src/media/exif_orientation.cpp src/media/jpeg_decoder.cpp src/media/png_decoder.cpp src/media/webp_decoder.cpp src/media/gif_decoder.cpp src/media/tiff_decoder.cpp src/media/bmp_decoder.cpp
+// fuzz-sources: src/media/image.cpp src/media/image_decoder.cpp src/media/image_codecs.cpp src/media/decode_limit.cpp src/media/exif_orientation.cpp src/media/jpeg_decoder.cpp src/media/png_decoder.cpp src/media/webp_decoder.cpp src/media/gif_decoder.cpp src/media/tiff_decoder.cpp src/media/tiff_wide_gray.cpp src/media/bmp_decoder.cpp src/media/bmp_rle.cpp
 // fuzz-libs: -lturbojpeg -lspng -lwebp -lwebpdemux -ltiff -lgif
 // clang-format on
 #include <cstddef>

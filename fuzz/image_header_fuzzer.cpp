@@ -2,7 +2,7 @@
 // per-format header readers). Checks that reading a header never crashes, leaks or trips UBSan, and
 // that a header that reads names the detected format and 1, 3 or 4 channels.
 // clang-format off
-// fuzz-sources: src/media/image.cpp src/media/image_decoder.cpp src/media/decode_limit.cpp src/media/exif_orientation.cpp src/media/jpeg_decoder.cpp src/media/png_decoder.cpp src/media/webp_decoder.cpp src/media/gif_decoder.cpp src/media/tiff_decoder.cpp src/media/bmp_decoder.cpp
+// fuzz-sources: src/media/image.cpp src/media/image_decoder.cpp src/media/image_codecs.cpp src/media/decode_limit.cpp src/media/exif_orientation.cpp src/media/jpeg_decoder.cpp src/media/png_decoder.cpp src/media/webp_decoder.cpp src/media/gif_decoder.cpp src/media/tiff_decoder.cpp src/media/tiff_wide_gray.cpp src/media/bmp_decoder.cpp src/media/bmp_rle.cpp
 // fuzz-libs: -lturbojpeg -lspng -lwebp -lwebpdemux -ltiff -lgif
 // clang-format on
 #include <cstddef>

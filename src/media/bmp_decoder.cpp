@@ -8,12 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "media/bmp_rle.hpp"
 #include "media/decode_limit.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
 
 constexpr uint32_t kCompressionRgb = 0;
+constexpr uint32_t kCompressionRle8 = 1;
+constexpr uint32_t kCompressionRle4 = 2;
 constexpr uint32_t kCompressionBitfields = 3;
 constexpr uint32_t kCompressionAlphaBitfields = 6;
 constexpr size_t kFileHeaderBytes = 14;
@@ -106,8 +110,14 @@ Result<BmpLayout> ReadLayout(std::span<const uint8_t> bytes) {
     for (size_t c = 0; c < 3; ++c) layout.channels[c] = Channel::FromMask(ReadU32(bytes, masks_at + c * 4));
     if (has_alpha_mask) layout.channels[3] = Channel::FromMask(ReadU32(bytes, masks_at + 12));
     layout.output_channels = layout.channels[3].mask != 0 ? 4 : 3;
+  } else if (layout.compression == kCompressionRle8 || layout.compression == kCompressionRle4) {
+    const int rle_bits = layout.compression == kCompressionRle8 ? 8 : 4;
+    if (layout.bits != rle_bits) {
+      return Error{"corrupt BMP: RLE" + std::to_string(rle_bits) + " with a bit depth of " +
+                   std::to_string(layout.bits)};
+    }
   } else if (layout.compression != kCompressionRgb) {
-    return Error{"unsupported BMP compression (RLE, JPEG or PNG): " + std::to_string(layout.compression)};
+    return Error{"unsupported BMP compression (JPEG or PNG): " + std::to_string(layout.compression)};
   } else if (layout.bits == 16) {  // 5-5-5
     layout.channels = {Channel::FromMask(0x7C00), Channel::FromMask(0x03E0), Channel::FromMask(0x001F), Channel{}};
   } else if (layout.bits == 32) {  // B, G, R, padding
@@ -134,6 +144,32 @@ Result<BmpLayout> ReadLayout(std::span<const uint8_t> bytes) {
   return layout;
 }
 
+// The color of a palette index; black beyond the palette (as Pillow's padded palette).
+const uint8_t* PaletteColor(const BmpLayout& layout, size_t index) {
+  static constexpr std::array<uint8_t, 3> kBlack{0, 0, 0};
+  return index < layout.palette.size() ? layout.palette[index].data() : kBlack.data();
+}
+
+// BI_RLE8 / BI_RLE4 (bmp_rle.cpp): indices in stored row order, then the palette.
+Result<Image> DecodeRle(std::span<const uint8_t> bytes, const BmpLayout& layout) {
+  if (layout.pixel_offset > bytes.size()) return Error{"truncated BMP: the file ends before its pixel data"};
+  Result<std::vector<uint8_t>> indices = DecodeBmpRle(bytes.subspan(layout.pixel_offset), layout.width, layout.height,
+                                                      layout.compression == kCompressionRle4);
+  if (!indices.ok()) return Error{indices.error()};
+  Image image;
+  image.width = layout.width;
+  image.height = layout.height;
+  image.channels = 3;
+  image.pixels.resize(static_cast<size_t>(image.width) * image.height * 3);
+  for (int32_t y = 0; y < image.height; ++y) {
+    const size_t stored_row = static_cast<size_t>(layout.top_down ? y : image.height - 1 - y);
+    const uint8_t* in = indices.value().data() + stored_row * image.width;
+    uint8_t* out = image.row(y);
+    for (int32_t x = 0; x < image.width; ++x) std::memcpy(out + size_t{3} * x, PaletteColor(layout, in[x]), 3);
+  }
+  return image;
+}
+
 }  // namespace
 
 Result<ImageHeader> ReadBmpHeader(std::span<const uint8_t> bytes) {
@@ -152,6 +188,9 @@ Result<Image> DecodeBmp(std::span<const uint8_t> bytes, const DecodeOptions& opt
   if (!result.ok()) return Error{result.error()};
   const BmpLayout& layout = result.value();
   if (auto error = CheckPixelLimit(layout.width, layout.height, options.max_pixels)) return *error;
+  if (layout.compression == kCompressionRle8 || layout.compression == kCompressionRle4) {
+    return DecodeRle(bytes, layout);
+  }
   const uint64_t stride = (uint64_t{static_cast<uint32_t>(layout.width)} * layout.bits + 31) / 32 * 4;
   const uint64_t needed = stride * static_cast<uint64_t>(layout.height);
   if (layout.pixel_offset > bytes.size() || bytes.size() - layout.pixel_offset < needed) {
@@ -164,7 +203,6 @@ Result<Image> DecodeBmp(std::span<const uint8_t> bytes, const DecodeOptions& opt
   const size_t channels = image.channels;
   image.pixels.resize(static_cast<size_t>(image.width) * image.height * channels);
   const uint8_t* pixel_data = bytes.data() + layout.pixel_offset;
-  const std::array<uint8_t, 3> black{0, 0, 0};
   for (int32_t y = 0; y < image.height; ++y) {
     const uint8_t* in = pixel_data + stride * static_cast<uint64_t>(layout.top_down ? y : image.height - 1 - y);
     uint8_t* out = image.row(y);
@@ -173,8 +211,7 @@ Result<Image> DecodeBmp(std::span<const uint8_t> bytes, const DecodeOptions& opt
         const int per_byte = 8 / layout.bits;
         const int shift = 8 - layout.bits * (x % per_byte + 1);
         const size_t index = (in[x / per_byte] >> shift) & ((1u << layout.bits) - 1);
-        const auto& color = index < layout.palette.size() ? layout.palette[index] : black;
-        std::memcpy(out, color.data(), 3);
+        std::memcpy(out, PaletteColor(layout, index), 3);
       } else if (layout.bits == 24) {
         std::memcpy(out, in + size_t{3} * x, 3);
       } else {
@@ -188,6 +225,20 @@ Result<Image> DecodeBmp(std::span<const uint8_t> bytes, const DecodeOptions& opt
     }
   }
   return image;
+}
+
+namespace {
+
+bool SniffBmp(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "BM");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& BmpCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kBmp, "bmp", "BMP", SniffBmp, ReadBmpHeader, DecodeBmp};
+  return codec;
 }
 
 }  // namespace quarry::media

@@ -1,7 +1,8 @@
 // BMP decoding, written here (no library): BITMAPCOREHEADER and BITMAPINFOHEADER and its V2–V5
-// extensions; uncompressed 1/4/8-bit palette, 16/24/32-bit, and BI_BITFIELDS / BI_ALPHABITFIELDS
-// 16/32-bit; bottom-up and top-down rows. RLE, JPEG and PNG compression are errors. Every read is
-// bounds-checked against the buffer. Stateless and thread-safe.
+// extensions; uncompressed 1/4/8-bit palette, 16/24/32-bit, BI_BITFIELDS / BI_ALPHABITFIELDS
+// 16/32-bit, and run-length encoded BI_RLE8 / BI_RLE4 palette images (bmp_rle.hpp); bottom-up and
+// top-down rows. JPEG and PNG compression are errors. Every read is bounds-checked against the
+// buffer. Stateless and thread-safe.
 #pragma once
 
 #include <cstdint>

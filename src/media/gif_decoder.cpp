@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "media/decode_limit.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -163,6 +164,20 @@ Result<Image> DecodeGif(std::span<const uint8_t> bytes, const DecodeOptions& opt
     }
   }
   return image;
+}
+
+namespace {
+
+bool SniffGif(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "GIF87a") || StartsWith(bytes, "GIF89a");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& GifCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kGif, "gif", "GIF", SniffGif, ReadGifHeader, DecodeGif};
+  return codec;
 }
 
 }  // namespace quarry::media

@@ -12,10 +12,11 @@
 
 namespace quarry::media {
 
-// The formats quarry decodes. kUnknown: not recognised from the first bytes.
+// The formats quarry decodes, one per registered codec (image_codecs.cpp). kUnknown: not recognised
+// from the first bytes.
 enum class ImageFormat { kUnknown, kJpeg, kPng, kWebp, kGif, kTiff, kBmp };
 
-// "jpeg", "png", "webp", "gif", "tiff", "bmp", or "unknown".
+// "jpeg", "png", "webp", "gif", "tiff", "bmp", or "unknown": the codec's name (image_codecs.cpp).
 std::string_view ImageFormatName(ImageFormat format);
 
 // OpenCV type codes Spark's image schema uses for `mode`.

@@ -10,6 +10,7 @@
 
 #include "media/decode_limit.hpp"
 #include "media/exif_orientation.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -159,6 +160,20 @@ Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& op
   if (cmyk) ConvertInvertedCmykToBgr(cmyk_pixels, image.pixels);
   if (orientation != kOrientationUpright) image = ApplyOrientation(std::move(image), orientation);
   return image;
+}
+
+namespace {
+
+bool SniffJpeg(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "\xFF\xD8\xFF");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& JpegCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kJpeg, "jpeg", "JPEG", SniffJpeg, ReadJpegHeader, DecodeJpeg};
+  return codec;
 }
 
 }  // namespace quarry::media

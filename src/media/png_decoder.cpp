@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "media/decode_limit.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -121,6 +122,20 @@ Result<Image> DecodePng(std::span<const uint8_t> bytes, const DecodeOptions& opt
     for (size_t i = 0; i < image.pixels.size(); i += image.channels) std::swap(image.pixels[i], image.pixels[i + 2]);
   }
   return image;
+}
+
+namespace {
+
+bool SniffPng(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "\x89PNG\r\n\x1A\n");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& PngCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kPng, "png", "PNG", SniffPng, ReadPngHeader, DecodePng};
+  return codec;
 }
 
 }  // namespace quarry::media

@@ -14,16 +14,40 @@
 
 #include "media/decode_limit.hpp"
 #include "media/exif_orientation.hpp"
+#include "media/image_codec.hpp"
+#include "media/tiff_wide_gray.hpp"
 
 namespace quarry::media {
 namespace {
 
-// The file libtiff reads through its client callbacks, and the first error it reported.
+// The file libtiff reads through its client callbacks, and what libtiff said while reading it: the
+// first error and the warnings (a few, each shortened), for the error message when decoding fails.
 struct MemoryFile {
   std::span<const uint8_t> bytes;
   uint64_t position = 0;
   std::string error;
+  std::vector<std::string> warnings;
 };
+
+constexpr size_t kMaxWarnings = 4;
+
+// The message alone: libtiff's module names (TIFFFillStrip, ...) mean nothing to users.
+std::string Format(const char* format, va_list arguments) {
+  char message[512];
+  std::vsnprintf(message, sizeof(message), format, arguments);
+  return message;
+}
+
+void Record(MemoryFile& file, bool is_error, const char* format, va_list arguments) {
+  if (is_error) {
+    if (file.error.empty()) file.error = Format(format, arguments);
+  } else if (file.warnings.size() < kMaxWarnings) {
+    std::string warning = Format(format, arguments);
+    if (std::find(file.warnings.begin(), file.warnings.end(), warning) == file.warnings.end()) {
+      file.warnings.push_back(std::move(warning));
+    }
+  }
+}
 
 tmsize_t ReadFromMemory(thandle_t handle, void* buffer, tmsize_t size) {
   auto* file = static_cast<MemoryFile*>(handle);
@@ -64,29 +88,48 @@ int MapMemory(thandle_t handle, void** base, toff_t* size) {
 }
 void UnmapMemory(thandle_t, void*, toff_t) {}
 
+// Per-handle handlers (libtiff >= 4.5): every message about one open file goes to its MemoryFile.
 int CaptureError(TIFF*, void* user_data, const char* module, const char* format, va_list arguments) {
-  auto* file = static_cast<MemoryFile*>(user_data);
-  if (file->error.empty()) {
-    char message[512];
-    std::vsnprintf(message, sizeof(message), format, arguments);
-    file->error = message;
-  }
+  Record(*static_cast<MemoryFile*>(user_data), true, format, arguments);
   return 1;  // handled: do not call the global handlers
 }
 
-int IgnoreWarning(TIFF*, void*, const char*, const char*, va_list) {
+int CaptureWarning(TIFF*, void* user_data, const char* module, const char* format, va_list arguments) {
+  Record(*static_cast<MemoryFile*>(user_data), false, format, arguments);
   return 1;
 }
 
-// libtiff's global handlers print to stderr; silence them once per process. Per-call messages come
-// through the per-handle handlers above (libtiff ≥ 4.5), so nothing global holds per-call state.
-void SilenceGlobalHandlers() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    TIFFSetErrorHandler(nullptr);
-    TIFFSetWarningHandler(nullptr);
-  });
+// The few messages libtiff sends without a handle go to the process-wide handlers, whose default
+// prints to stderr. Those are replaced once per process by handlers that give each message to the
+// file this thread is reading (CurrentFile), or drop it: nothing is ever printed.
+thread_local MemoryFile* current_file = nullptr;
+
+void CaptureGlobalError(const char* module, const char* format, va_list arguments) {
+  if (current_file) Record(*current_file, true, format, arguments);
 }
+
+void CaptureGlobalWarning(const char* module, const char* format, va_list arguments) {
+  if (current_file) Record(*current_file, false, format, arguments);
+}
+
+// While it lives, this thread's handle-less libtiff messages belong to `file`.
+class CurrentFile {
+ public:
+  explicit CurrentFile(MemoryFile& file) : previous_(current_file) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      TIFFSetErrorHandler(CaptureGlobalError);
+      TIFFSetWarningHandler(CaptureGlobalWarning);
+    });
+    current_file = &file;
+  }
+  ~CurrentFile() { current_file = previous_; }
+  CurrentFile(const CurrentFile&) = delete;
+  CurrentFile& operator=(const CurrentFile&) = delete;
+
+ private:
+  MemoryFile* previous_;
+};
 
 struct TiffCloser {
   void operator()(TIFF* tiff) const { TIFFClose(tiff); }
@@ -106,17 +149,23 @@ struct OpenedTiff {
   uint16_t orientation = ORIENTATION_TOPLEFT;
 };
 
+// libtiff's error (or `fallback`), then its warnings, which often say why.
 std::string Describe(const MemoryFile& file, const char* fallback) {
-  return file.error.empty() ? std::string(fallback) : file.error;
+  std::string message = file.error.empty() ? std::string(fallback) : file.error;
+  if (!file.warnings.empty()) {
+    message += " (libtiff warnings: ";
+    for (size_t i = 0; i < file.warnings.size(); ++i) message += (i ? "; " : "") + file.warnings[i];
+    message += ")";
+  }
+  return message;
 }
 
 Result<OpenedTiff> OpenTiff(MemoryFile& file, uint64_t max_allocation) {
-  SilenceGlobalHandlers();
   std::unique_ptr<TIFFOpenOptions, OptionsFreer> options(TIFFOpenOptionsAlloc());
   if (!options) return Error{"cannot start the TIFF decoder: out of memory"};
   TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), static_cast<tmsize_t>(max_allocation));
   TIFFOpenOptionsSetErrorHandlerExtR(options.get(), CaptureError, &file);
-  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), IgnoreWarning, &file);
+  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), CaptureWarning, &file);
   OpenedTiff opened;
   opened.tiff.reset(TIFFClientOpenExt("memory", "r", &file, ReadFromMemory, RefuseWrite, SeekInMemory, CloseMemory,
                                       MemorySize, MapMemory, UnmapMemory, options.get()));
@@ -151,6 +200,7 @@ uint8_t Unpremultiply(uint32_t value, uint32_t alpha) {
 Result<ImageHeader> ReadTiffHeader(std::span<const uint8_t> bytes) {
   MemoryFile file;
   file.bytes = bytes;
+  const CurrentFile current(file);
   Result<OpenedTiff> opened = OpenTiff(file, uint64_t{1} << 28);
   if (!opened.ok()) return Error{opened.error()};
   if (opened.value().width > INT32_MAX || opened.value().height > INT32_MAX) {
@@ -167,6 +217,7 @@ Result<ImageHeader> ReadTiffHeader(std::span<const uint8_t> bytes) {
 Result<Image> DecodeTiff(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   MemoryFile file;
   file.bytes = bytes;
+  const CurrentFile current(file);
   // No single libtiff allocation beyond what the allowed image needs in RGBA, nor below 64 MiB
   // (strip buffers of a legitimately compressed small image).
   const uint64_t max_allocation = std::clamp<uint64_t>(options.max_pixels, uint64_t{1} << 24, uint64_t{1} << 30) * 4;
@@ -176,13 +227,19 @@ Result<Image> DecodeTiff(std::span<const uint8_t> bytes, const DecodeOptions& op
   if (auto error = CheckPixelLimit(opened.width, opened.height, options.max_pixels)) return *error;
 
   TIFF* tiff = opened.tiff.get();
+  const int stored_orientation = opened.orientation >= 1 && opened.orientation <= 8 ? opened.orientation : 1;
+  if (IsWideGrayTiff(tiff)) {
+    Result<Image> image = DecodeWideGrayTiff(tiff, opened.width, opened.height);
+    if (!image.ok()) return Error{"corrupt or truncated TIFF: " + Describe(file, image.error().c_str())};
+    return options.auto_orient ? ApplyOrientation(std::move(image).value(), stored_orientation)
+                               : std::move(image).value();
+  }
   char message[1024] = "";
-  if (!TIFFRGBAImageOK(tiff, message)) return Error{"unsupported TIFF: " + std::string(message)};
+  if (!TIFFRGBAImageOK(tiff, message)) return Error{"unsupported TIFF: " + Describe(file, message)};
   const size_t pixel_count = static_cast<size_t>(opened.width) * opened.height;
   std::vector<uint32_t> raster(pixel_count);
   // Ask for the file's own orientation: libtiff then returns rows as stored, and auto_orient below
   // applies all eight orientations (libtiff's own flipping knows only four).
-  const int stored_orientation = opened.orientation >= 1 && opened.orientation <= 8 ? opened.orientation : 1;
   if (!TIFFReadRGBAImageOriented(tiff, opened.width, opened.height, raster.data(), stored_orientation, 1)) {
     return Error{"corrupt or truncated TIFF: " + Describe(file, "libtiff cannot decode the first page")};
   }
@@ -210,6 +267,22 @@ Result<Image> DecodeTiff(std::span<const uint8_t> bytes, const DecodeOptions& op
   }
   if (options.auto_orient) image = ApplyOrientation(std::move(image), stored_orientation);
   return image;
+}
+
+namespace {
+
+bool SniffTiff(std::span<const uint8_t> bytes) {
+  // Classic TIFF (42) and BigTIFF (43), either byte order.
+  return StartsWith(bytes, "II*\0") || StartsWith(bytes, "MM\0*") || StartsWith(bytes, "II+\0") ||
+         StartsWith(bytes, "MM\0+");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& TiffCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kTiff, "tiff", "TIFF", SniffTiff, ReadTiffHeader, DecodeTiff};
+  return codec;
 }
 
 }  // namespace quarry::media

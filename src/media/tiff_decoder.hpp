@@ -1,6 +1,9 @@
 // TIFF decoding with libtiff, read from memory (TIFFClientOpenExt): the first page (directory),
 // through libtiff's RGBA interface, so every photometric, compression and bit depth libtiff knows
-// is decoded. libtiff's messages are captured per call, never printed. Stateless and thread-safe.
+// is decoded; 12- and 32-bit gray, which that interface refuses, through tiff_wide_gray.hpp.
+// libtiff's errors and warnings are captured per call (per handle, and per thread for the messages
+// libtiff sends without one), never printed; a failed decode's error quotes them. Stateless and
+// thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "media/decode_limit.hpp"
+#include "media/image_codec.hpp"
 
 namespace quarry::media {
 namespace {
@@ -86,6 +87,20 @@ Result<Image> DecodeWebp(std::span<const uint8_t> bytes, const DecodeOptions& op
           : WebPDecodeBGRInto(bytes.data(), bytes.size(), image.pixels.data(), image.pixels.size(), stride);
   if (decoded == nullptr) return Error{"corrupt or truncated WebP: libwebp cannot decode the image data"};
   return image;
+}
+
+namespace {
+
+bool SniffWebp(std::span<const uint8_t> bytes) {
+  return StartsWith(bytes, "RIFF") && bytes.size() >= 12 && StartsWith(bytes.subspan(8), "WEBP");
+}
+
+}  // namespace
+
+// This codec's entry in the registry (image_codecs.cpp).
+const ImageCodec& WebpCodec() {
+  static constexpr ImageCodec codec{ImageFormat::kWebp, "webp", "WebP", SniffWebp, ReadWebpHeader, DecodeWebp};
+  return codec;
 }
 
 }  // namespace quarry::media
