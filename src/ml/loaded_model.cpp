@@ -4,9 +4,8 @@
 #include <filesystem>
 
 #include "ml/builtin_models.hpp"
-#include "ml/onnx/onnx_model.hpp"
+#include "ml/model_runtime_registry.hpp"
 #include "ml/torch_warnings.hpp"
-#include "ml/torchscript/torchscript_runtime.hpp"
 
 namespace quarry::ml {
 
@@ -15,10 +14,6 @@ namespace {
 std::string Lowered(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-std::string Extension(const std::string& path) {
-  return Lowered(std::filesystem::path(path).extension().string());
 }
 
 // One output row of `output` (the row-th of its first dimension).
@@ -37,8 +32,8 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
   SilenceTorchWarnings();
   auto model = std::make_shared<LoadedModel>();
   model->spec_ = spec;
-  // ONNX by extension; everything else is tried as TorchScript (torch.jit.save writes any name).
-  auto runtime = Extension(spec.path) == ".onnx" ? onnx::LoadOnnxRuntime(spec.path) : LoadTorchScriptModel(spec.path);
+  // The runtime the file's content calls for, whatever its name.
+  auto runtime = LoadModelRuntime(spec.path);
   if (!runtime.ok()) return Error{runtime.error()};
   model->runtime_ = runtime.value();
 
