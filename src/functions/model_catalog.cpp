@@ -13,6 +13,7 @@
 #include "duckdb/storage/object_cache.hpp"
 #include "functions/documented_function.hpp"
 #include "functions/model_function.hpp"
+#include "functions/models_folder_setting.hpp"
 #include "ml/loaded_model.hpp"
 
 namespace quarry {
@@ -161,7 +162,8 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   }
   auto spec = ml::ParseModelSpec(name, absolute(request.path), options);
   if (!spec.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, spec.error());
-  auto model = ml::LoadedModel::Load(spec.value());
+  auto model = ml::LoadedModel::Load(spec.value(),
+                                     request.models_folder.empty() ? ml::BuiltinModelsFolder() : request.models_folder);
   if (!model.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, model.error());
   Persist(database, spec.value());
   RegisterFunctions(database, model.value());
@@ -219,7 +221,7 @@ void RestoreModels(duckdb::DatabaseInstance& database) {
       entry.status = "error: " + spec.error();
     } else {
       entry.spec = spec.value();
-      auto model = ml::LoadedModel::Load(spec.value());
+      auto model = ml::LoadedModel::Load(spec.value(), ModelsFolder(*connection.context));
       if (model.ok()) {
         RegisterFunctions(database, model.value());
         entry.status = "ready";

@@ -24,7 +24,7 @@ std::vector<float> Row(const Tensor& output, int64_t row) {
 
 }  // namespace
 
-Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& spec) {
+Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& spec, const std::string& models_folder) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(spec.path, error)) {
     return Error{"model file not found: '" + spec.path + "'"};
@@ -40,7 +40,7 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
   if (!spec.labels_path.empty()) {
     std::string labels_path = spec.labels_path;
     if (Lowered(labels_path) == kImagenetLabels) {
-      auto builtin = BuiltinModelPath("imagenet/labels.txt");
+      auto builtin = BuiltinModelPath(models_folder, "imagenet/labels.txt");
       if (!builtin.ok()) return Error{builtin.error()};
       labels_path = builtin.value();
     }
