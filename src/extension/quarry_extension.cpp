@@ -10,6 +10,7 @@
 #include "functions/model_catalog.hpp"
 #include "functions/model_input_pushdown.hpp"
 #include "functions/model_statements.hpp"
+#include "functions/models_folder_setting.hpp"
 #include "functions/ocr_functions.hpp"
 #include "functions/read_audio.hpp"
 #include "functions/read_images.hpp"
@@ -34,6 +35,7 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterImageCodecFunctions(loader);
   RegisterBlobLengthFunction(loader);
   RegisterModelCatalogFunctions(loader);
+  RegisterModelsFolderSetting(database);
   RegisterOcrFunctions(loader);
   RegisterSpeechFunctions(loader);
   RegisterModelStatements(database);

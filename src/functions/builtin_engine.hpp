@@ -1,11 +1,13 @@
 // One database's instance of a built-in engine (ml::ocr::OcrEngine, ml::vad::VoiceActivityDetector:
-// any type with a static Load() returning Result<std::shared_ptr<const T>>), loaded on first use in that
-// database and shared by its threads and queries. It lives in the database's object cache, so it goes
-// with the database: two databases in one process (a service's projects, a host that loaded quarry
-// twice) each have their own. A load failure (model files missing) is the query's error, naming the
+// any type with a static Load(models_folder) returning Result<std::shared_ptr<const T>>), loaded on
+// first use in that database from the folder its quarry_models_dir setting names (one instance per
+// folder, so changing the setting loads from the new folder), and shared by its threads and queries. It lives in the
+// database's object cache, so it goes with the database: two databases in one process (a service's projects, a host
+// that loaded quarry twice) each have their own. A load failure (model files missing) is the query's error, naming the
 // SQL function, not a NULL per row.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,10 +15,11 @@
 
 #include "duckdb.hpp"
 #include "duckdb/storage/object_cache.hpp"
+#include "functions/models_folder_setting.hpp"
 
 namespace quarry {
 
-// The object-cache entry holding one engine of type Engine.
+// The object-cache entry holding the engines of type Engine, by models folder.
 template <typename Engine>
 class BuiltinEngineEntry : public duckdb::ObjectCacheEntry {
  public:
@@ -24,22 +27,25 @@ class BuiltinEngineEntry : public duckdb::ObjectCacheEntry {
   std::string GetObjectType() override { return ObjectType(); }
 
   std::mutex mutex;
-  std::shared_ptr<const Engine> engine;
+  std::map<std::string, std::shared_ptr<const Engine>> engines;
 };
 
 // The engine of the database `state` runs in (shared: it stays valid while the caller holds it).
 template <typename Engine>
 std::shared_ptr<const Engine> BuiltinEngine(duckdb::ExpressionState& state, const char* function) {
-  auto& database = duckdb::DatabaseInstance::GetDatabase(state.GetContext());
+  auto& context = state.GetContext();
+  const std::string folder = ModelsFolder(context);
+  auto& database = duckdb::DatabaseInstance::GetDatabase(context);
   using Entry = BuiltinEngineEntry<Engine>;
   auto entry = database.GetObjectCache().GetOrCreate<Entry>(Entry::ObjectType());
   std::lock_guard lock(entry->mutex);
-  if (!entry->engine) {
-    auto loaded = Engine::Load();
+  auto& engine = entry->engines[folder];
+  if (!engine) {
+    auto loaded = Engine::Load(folder);
     if (!loaded.ok()) throw duckdb::IOException("%s: %s", function, loaded.error());
-    entry->engine = loaded.value();
+    engine = loaded.value();
   }
-  return entry->engine;
+  return engine;
 }
 
 }  // namespace quarry

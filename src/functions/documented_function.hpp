@@ -5,12 +5,18 @@
 #include <string>
 
 #include "duckdb.hpp"
+#include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
 
 namespace duckdb {
 class ExtensionLoader;
 }
 
 namespace quarry {
+
+// The catalog entry of `functions` with its description and example (for registrations that need more,
+// e.g. CREATE OR REPLACE MODEL's replacing one).
+duckdb::CreateScalarFunctionInfo DocumentedFunctionInfo(duckdb::ScalarFunctionSet functions,
+                                                        const std::string& description, const std::string& example);
 
 void RegisterDocumentedFunction(duckdb::ExtensionLoader& loader, duckdb::ScalarFunctionSet functions,
                                 const std::string& description, const std::string& example);

@@ -36,4 +36,22 @@ Result<media::ImageView> ImageArgument::Row(duckdb::idx_t row, std::optional<med
   return media::ImageView(*decoded);
 }
 
+bool ImageArgument::IsNull(duckdb::idx_t row) const {
+  if (kind_ == ImageArgumentKind::kImage) return images_->IsNull(row);
+  return !strings_.validity.RowIsValid(strings_.sel->get_index(row));
+}
+
+std::string ImageArgument::Origin(duckdb::idx_t row) const {
+  if (IsNull(row)) return std::string();
+  switch (kind_) {
+    case ImageArgumentKind::kImage:
+      return images_->Origin(row);
+    case ImageArgumentKind::kPath:
+      return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[strings_.sel->get_index(row)].GetString();
+    case ImageArgumentKind::kBlob:
+      break;
+  }
+  return std::string();
+}
+
 }  // namespace quarry

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "common/result.hpp"
 #include "duckdb.hpp"
@@ -24,6 +25,11 @@ class ImageArgument {
   // The row's pixels: a view of the struct's BLOB, or an image decoded into `decoded` from a file or
   // from bytes. Errors: "NULL", an invalid image struct, a file that cannot be read or decoded.
   Result<media::ImageView> Row(duckdb::idx_t row, std::optional<media::Image>& decoded) const;
+
+  bool IsNull(duckdb::idx_t row) const;
+  // Where the row's picture comes from, for its errors: the path, the image struct's origin, or empty
+  // for bytes (and NULLs).
+  std::string Origin(duckdb::idx_t row) const;
 
  private:
   ImageArgumentKind kind_;

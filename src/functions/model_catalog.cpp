@@ -11,7 +11,9 @@
 #include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
 #include "duckdb/parser/parsed_data/drop_info.hpp"
 #include "duckdb/storage/object_cache.hpp"
+#include "functions/documented_function.hpp"
 #include "functions/model_function.hpp"
+#include "functions/models_folder_setting.hpp"
 #include "ml/loaded_model.hpp"
 
 namespace quarry {
@@ -45,25 +47,46 @@ std::string Lower(std::string text) {
   return text;
 }
 
-void RegisterFunction(duckdb::DatabaseInstance& database, std::shared_ptr<const ml::LoadedModel> model) {
-  duckdb::CreateScalarFunctionInfo info(MakeModelFunction(std::move(model)));
-  info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
-  duckdb::ExtensionLoader loader(database, "quarry");
-  loader.RegisterFunction(std::move(info));
+// What duckdb_functions() says of a model's function.
+std::string ModelDescription(const ml::ModelSpec& spec) {
+  return "Model " + spec.name + " (CREATE MODEL, task " + ml::ModelTaskName(spec.task) + ") from '" + spec.path + "'";
 }
 
-void DropFunction(duckdb::DatabaseInstance& database, const std::string& name) {
+// `suffix` follows the call (".error" for the twin).
+std::string ModelExample(const ml::ModelSpec& spec, const std::string& function, const std::string& suffix) {
+  if (spec.task == ml::ModelTask::kTensor) return "SELECT " + function + "([0.5, 1.0]::FLOAT[])" + suffix;
+  return "SELECT path, " + function + "(image)" + suffix + " FROM read_images('photos/')";
+}
+
+// Registers the model's function and its try_ twin (replacing those of a model of the same name).
+void RegisterFunctions(duckdb::DatabaseInstance& database, std::shared_ptr<const ml::LoadedModel> model) {
+  const ml::ModelSpec spec = model->spec();
+  auto sets = MakeModelFunctions(std::move(model));
+  duckdb::ExtensionLoader loader(database, "quarry");
+  auto plain = DocumentedFunctionInfo(std::move(sets.plain), ModelDescription(spec), ModelExample(spec, spec.name, ""));
+  auto twin = DocumentedFunctionInfo(std::move(sets.twin), TryFunctionDescription(spec.name),
+                                     ModelExample(spec, TryFunctionName(spec.name), ".error"));
+  for (auto* info : {&plain, &twin}) {
+    info->on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+    loader.RegisterFunction(std::move(*info));
+  }
+}
+
+// Drops the model's function and its twin.
+void DropFunctions(duckdb::DatabaseInstance& database, const std::string& name) {
   duckdb::Connection connection(database);
   auto& context = *connection.context;
   context.RunFunctionInTransaction([&] {
-    duckdb::DropInfo info;
-    info.type = duckdb::CatalogType::SCALAR_FUNCTION_ENTRY;
-    info.catalog = SYSTEM_CATALOG;
-    info.schema = DEFAULT_SCHEMA;
-    info.name = name;
-    info.if_not_found = duckdb::OnEntryNotFound::RETURN_NULL;
-    info.allow_drop_internal = true;
-    duckdb::Catalog::GetSystemCatalog(context).DropEntry(context, info);
+    for (const auto& function : {name, TryFunctionName(name)}) {
+      duckdb::DropInfo info;
+      info.type = duckdb::CatalogType::SCALAR_FUNCTION_ENTRY;
+      info.catalog = SYSTEM_CATALOG;
+      info.schema = DEFAULT_SCHEMA;
+      info.name = function;
+      info.if_not_found = duckdb::OnEntryNotFound::RETURN_NULL;
+      info.allow_drop_internal = true;
+      duckdb::Catalog::GetSystemCatalog(context).DropEntry(context, info);
+    }
   });
 }
 
@@ -119,9 +142,13 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
       }
     }
   }
-  if (!registry.models.count(name) && IsOtherFunction(database, name)) {
-    throw duckdb::CatalogException("CREATE MODEL %s: %s is already the name of a function; choose another name", name,
-                                   name);
+  if (!registry.models.count(name)) {
+    for (const auto& function : {name, TryFunctionName(name)}) {
+      if (IsOtherFunction(database, function)) {
+        throw duckdb::CatalogException("CREATE MODEL %s: %s is already the name of a function; choose another name",
+                                       name, function);
+      }
+    }
   }
   // Files are saved as absolute paths, so the database finds them from any working folder.
   auto absolute = [](const std::string& file) {
@@ -135,10 +162,11 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   }
   auto spec = ml::ParseModelSpec(name, absolute(request.path), options);
   if (!spec.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, spec.error());
-  auto model = ml::LoadedModel::Load(spec.value());
+  auto model = ml::LoadedModel::Load(spec.value(),
+                                     request.models_folder.empty() ? ml::BuiltinModelsFolder() : request.models_folder);
   if (!model.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, model.error());
   Persist(database, spec.value());
-  RegisterFunction(database, model.value());
+  RegisterFunctions(database, model.value());
   std::lock_guard<std::mutex> lock(registry.mutex);
   registry.models[name] = ModelEntry{spec.value(), "ready", model.value()->runtime().Describe()};
 }
@@ -159,7 +187,7 @@ void DropModel(duckdb::DatabaseInstance& database, const std::string& raw_name, 
     throw duckdb::IOException("DROP MODEL %s: cannot remove the model from the database: %s", name,
                               deleted->GetError());
   }
-  DropFunction(database, name);
+  DropFunctions(database, name);
   std::lock_guard<std::mutex> lock(registry.mutex);
   registry.models.erase(name);
 }
@@ -193,9 +221,9 @@ void RestoreModels(duckdb::DatabaseInstance& database) {
       entry.status = "error: " + spec.error();
     } else {
       entry.spec = spec.value();
-      auto model = ml::LoadedModel::Load(spec.value());
+      auto model = ml::LoadedModel::Load(spec.value(), ModelsFolder(*connection.context));
       if (model.ok()) {
-        RegisterFunction(database, model.value());
+        RegisterFunctions(database, model.value());
         entry.status = "ready";
         entry.runtime = model.value()->runtime().Describe();
       } else {

@@ -22,6 +22,7 @@ struct CreateModelRequest {
   std::string name;
   std::string path;
   std::vector<std::pair<std::string, std::string>> options;
+  std::string models_folder;  // the built-in models folder (labels = 'imagenet'); empty: the default
   bool or_replace = false;
   bool if_not_exists = false;
 };

@@ -99,17 +99,18 @@ class OutputWriter {
   duckdb::Vector& result_;
 };
 
-// Runs one batch (its rows are `rows` of the result) and writes each row's output, or NULL for the rows
-// the model refused.
+// Runs one batch (its rows are `rows` of the result) and writes each row's output; a row the model
+// refuses fails with `origin(row)` and the model's error.
+template <typename OriginOf>
 void RunBatch(const ml::LoadedModel& model, const ml::Tensor& batch, const std::vector<idx_t>& rows,
-              OutputWriter& writer, duckdb::Vector& result) {
+              OutputWriter& writer, FallibleResult& result, const OriginOf& origin) {
   const ml::IntraOpThreadScope threads;  // per batch: calls can be long, concurrency changes
   auto outputs = model.RunRows(batch);
   for (size_t i = 0; i < rows.size(); i++) {
     if (outputs[i].ok()) {
       writer.Write(rows[i], outputs[i].value());
     } else {
-      duckdb::FlatVector::SetNull(result, rows[i], true);
+      result.Fail(rows[i], RowError(origin(rows[i]), "model " + model.spec().name + ": " + outputs[i].error()));
     }
   }
 }
@@ -122,12 +123,19 @@ media::DecodeOptions DecodeForModel(const ml::ModelSpec& spec) {
   return options;
 }
 
+// A row a batch could not take: NULL (an empty `why`), or why it is unusable (an invalid image, a file
+// that does not decode).
+struct UnusableRow {
+  idx_t row;
+  std::string why;
+};
+
 // One batch of prepared inputs: the rows of the result it holds, in tensor order, and the rows it found
-// unusable (NULL, an invalid image, a file that does not decode).
+// unusable.
 struct PreparedBatch {
   ml::Tensor tensor;
   std::vector<idx_t> rows;
-  std::vector<idx_t> unusable;
+  std::vector<UnusableRow> unusable;
   idx_t next_row = 0;  // where the following batch starts
 };
 
@@ -151,15 +159,14 @@ class ImageBatchPreparer {
       // Rows row.. go to slots filled..; unusable ones leave gaps, closed up below.
       const size_t filled = batch.rows.size();
       const size_t attempts = std::min<size_t>(batch_size - filled, count_ - row);
-      std::vector<char> usable(attempts, 0);
+      // Per attempt: empty when usable, else why not.
+      std::vector<std::string> failures(attempts);
       ml::ParallelFor(static_cast<int64_t>(attempts), [&](int64_t i) {
-        std::optional<media::Image> decoded;
-        auto view = argument_.Row(row + i, decoded);
-        usable[i] = view.ok() && ml::PreprocessImage(view.value(), spec_, data + (filled + i) * item).ok();
+        if (!argument_.IsNull(row + i)) failures[i] = Fill(row + i, data + (filled + i) * item);
       });
       for (size_t i = 0; i < attempts; i++) {
-        if (!usable[i]) {
-          batch.unusable.push_back(row + i);
+        if (argument_.IsNull(row + i) || !failures[i].empty()) {
+          batch.unusable.push_back({row + i, std::move(failures[i])});
           continue;
         }
         const size_t slot = batch.rows.size();
@@ -174,7 +181,19 @@ class ImageBatchPreparer {
     return batch;
   }
 
+  std::string Origin(idx_t row) const { return argument_.Origin(row); }
+
  private:
+  // Preprocesses a row that is not NULL into `slot`; returns "" when done, else why not.
+  std::string Fill(idx_t row, float* slot) const {
+    std::optional<media::Image> decoded;
+    auto view = argument_.Row(row, decoded);
+    if (!view.ok()) return RowError(argument_.Origin(row), view.error());
+    auto prepared = ml::PreprocessImage(view.value(), spec_, slot);
+    if (!prepared.ok()) return RowError(argument_.Origin(row), prepared.error());
+    return std::string();
+  }
+
   const ml::ModelSpec& spec_;
   idx_t count_;
   ImageArgument argument_;
@@ -184,24 +203,32 @@ class ImageBatchPreparer {
 // on the same intra-op threads the model then runs it on, so a lone chunk (glob() yields one) decodes on
 // every core, and no thread competes with the model's for the cores.
 void RunImageModel(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count,
-                   duckdb::Vector& result) {
-  OutputWriter writer(model, result);
+                   FallibleResult& result) {
+  OutputWriter writer(model, result.values());
   const ImageBatchPreparer preparer(model, kind, input, count);
+  const auto origin = [&](idx_t row) { return preparer.Origin(row); };
   for (idx_t next_row = 0; next_row < count;) {
     PreparedBatch batch;
     {
       const ml::IntraOpThreadScope threads;
       batch = preparer.Prepare(next_row);
     }
-    for (const idx_t row : batch.unusable) duckdb::FlatVector::SetNull(result, row, true);
-    if (!batch.rows.empty()) RunBatch(model, batch.tensor, batch.rows, writer, result);
+    for (const auto& unusable : batch.unusable) {
+      if (unusable.why.empty()) {
+        result.SetNull(unusable.row);
+      } else {
+        result.Fail(unusable.row, unusable.why);
+      }
+    }
+    if (!batch.rows.empty()) RunBatch(model, batch.tensor, batch.rows, writer, result, origin);
     next_row = batch.next_row;
   }
 }
 
 // Runs a tensor model over FLOAT[] rows; consecutive rows of equal length share a batch.
-void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t count, duckdb::Vector& result) {
-  OutputWriter writer(model, result);
+void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t count, FallibleResult& result) {
+  OutputWriter writer(model, result.values());
+  const auto no_origin = [](idx_t) { return std::string(); };
   duckdb::UnifiedVectorFormat lists;
   input.ToUnifiedFormat(count, lists);
   auto& child = duckdb::ListVector::GetEntry(input);
@@ -216,18 +243,22 @@ void RunTensorModel(const ml::LoadedModel& model, duckdb::Vector& input, idx_t c
   auto flush = [&] {
     if (batch_rows.empty()) return;
     batch.shape = {static_cast<int64_t>(batch_rows.size()), width};
-    RunBatch(model, batch, batch_rows, writer, result);
+    RunBatch(model, batch, batch_rows, writer, result, no_origin);
     batch_rows.clear();
     batch.values.clear();
   };
   for (idx_t row = 0; row < count; row++) {
     const idx_t index = lists.sel->get_index(row);
-    bool usable = lists.validity.RowIsValid(index) && entries[index].length > 0;
+    if (!lists.validity.RowIsValid(index)) {
+      result.SetNull(row);
+      continue;
+    }
+    bool usable = entries[index].length > 0;
     for (idx_t i = 0; usable && i < entries[index].length; i++) {
       usable = values.validity.RowIsValid(values.sel->get_index(entries[index].offset + i));
     }
     if (!usable) {
-      duckdb::FlatVector::SetNull(result, row, true);
+      result.Fail(row, entries[index].length == 0 ? "an empty list" : "a NULL element in the list");
       continue;
     }
     const int64_t length = static_cast<int64_t>(entries[index].length);
@@ -249,14 +280,12 @@ const ml::LoadedModel& ModelOf(duckdb::ExpressionState& state) {
 }
 
 template <ImageArgumentKind kKind>
-void ExecuteOnImageArgument(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+void ExecuteOnImageArgument(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
   if (kKind == ImageArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   RunImageModel(ModelOf(state), kKind, args.data[0], args.size(), result);
 }
 
-void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
-  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
   RunTensorModel(ModelOf(state), args.data[0], args.size(), result);
 }
 
@@ -270,25 +299,18 @@ std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& e
   return info->model->spec().input_size;
 }
 
-duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedModel> model) {
-  duckdb::ScalarFunctionSet set(model->spec().name);
-  const auto output = OutputType(*model);
-  auto info = duckdb::make_shared_ptr<ModelFunctionInfo>(model);
-  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
-    duckdb::ScalarFunction function({std::move(input)}, output, execute);
-    function.function_info = info;
-    // Model inference is expensive: never re-run for constant folding at bind time.
-    function.stability = duckdb::FunctionStability::VOLATILE;
-    set.AddFunction(std::move(function));
-  };
+FallibleFunctionSets MakeModelFunctions(std::shared_ptr<const ml::LoadedModel> model) {
+  std::vector<FallibleOverload> overloads;
   if (model->spec().task == ml::ModelTask::kTensor) {
-    add(duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT), ExecuteOnFloats);
+    overloads = {{duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT), ExecuteOnFloats}};
   } else {
-    add(ImageType(), ExecuteOnImageArgument<ImageArgumentKind::kImage>);
-    add(duckdb::LogicalType::VARCHAR, ExecuteOnImageArgument<ImageArgumentKind::kPath>);
-    add(duckdb::LogicalType::BLOB, ExecuteOnImageArgument<ImageArgumentKind::kBlob>);
+    overloads = {{ImageType(), ExecuteOnImageArgument<ImageArgumentKind::kImage>},
+                 {duckdb::LogicalType::VARCHAR, ExecuteOnImageArgument<ImageArgumentKind::kPath>},
+                 {duckdb::LogicalType::BLOB, ExecuteOnImageArgument<ImageArgumentKind::kBlob>}};
   }
-  return set;
+  const std::string name = model->spec().name;
+  const auto output = OutputType(*model);
+  return MakeFallibleFunctions(name, overloads, output, duckdb::make_shared_ptr<ModelFunctionInfo>(std::move(model)));
 }
 
 }  // namespace quarry

@@ -5,7 +5,9 @@
 //
 // Rows are cut into batches of the model's batch_size. An input the model cannot take (NULL, an invalid
 // image, a file that does not decode) gives NULL and the query goes on; a batch the model throws on is
-// retried row by row.
+// retried row by row. The twin `try_name(input)` runs the same code and returns STRUCT(result, error):
+// the same result and, for a row that gave NULL, why — the file (path or image origin) and the cause
+// (see fallible_function.hpp).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <optional>
 
 #include "duckdb.hpp"
+#include "functions/fallible_function.hpp"
 #include "ml/loaded_model.hpp"
 
 namespace duckdb {
@@ -21,10 +24,11 @@ class BoundFunctionExpression;
 
 namespace quarry {
 
-// The scalar function set for `model` (one overload per accepted input type), named after the model.
-duckdb::ScalarFunctionSet MakeModelFunction(std::shared_ptr<const ml::LoadedModel> model);
+// The scalar function sets for `model` (one overload per accepted input type): the function named after
+// the model and its try_ twin.
+FallibleFunctionSets MakeModelFunctions(std::shared_ptr<const ml::LoadedModel> model);
 
-// When `expression` calls a model function on an image struct: the side in pixels the model resizes
+// When `expression` calls a model function (or its twin) on an image struct: the side in pixels the model resizes
 // pictures to (its input_size); otherwise nullopt. For the optimizer (model_input_pushdown.cpp).
 std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression);
 

@@ -8,6 +8,7 @@
 #include "duckdb/main/config.hpp"
 #include "duckdb/parser/parser_extension.hpp"
 #include "functions/model_catalog.hpp"
+#include "functions/models_folder_setting.hpp"
 
 namespace quarry {
 
@@ -207,7 +208,9 @@ void ModelStatementRun(duckdb::ClientContext& context, duckdb::TableFunctionInpu
     for (const auto& [key, value] : statement.create.options) {
       if (key == "labels" && value != "imagenet") CheckFileAccess(context, value, duckdb::FileType::FILE_TYPE_REGULAR);
     }
-    CreateModel(database, statement.create);
+    auto request = statement.create;
+    request.models_folder = ModelsFolder(context);
+    CreateModel(database, request);
   }
 }
 

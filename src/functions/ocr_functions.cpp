@@ -5,7 +5,7 @@
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/builtin_engine.hpp"
-#include "functions/documented_function.hpp"
+#include "functions/fallible_function.hpp"
 #include "functions/image_argument.hpp"
 #include "ml/intra_op_threads.hpp"
 #include "ml/ocr/ocr_engine.hpp"
@@ -51,15 +51,14 @@ void WriteText(duckdb::Vector& result, idx_t row, const std::vector<ml::ocr::Ocr
       duckdb::StringVector::AddString(result, ml::ocr::OcrEngine::JoinText(lines));
 }
 
-// Recognizes the argument's rows in groups and hands each row's lines to
-// `write` (NULL for rows that are not usable images).
+// Recognizes the argument's rows in groups and hands each row's lines to `write`; a row that is not a
+// usable image, or that the engine fails on, fails with the picture's origin and the cause.
 template <ImageArgumentKind kKind, void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
-void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
   if (kKind == ImageArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   const auto engine_holder = BuiltinEngine<ml::ocr::OcrEngine>(state, "ocr");
   const auto& engine = *engine_holder;
   const idx_t count = args.size();
-  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
   const ImageArgument argument(kKind, args.data[0], count);
   for (idx_t first = 0; first < count; first += kImagesPerCall) {
     const idx_t last = std::min(count, first + kImagesPerCall);
@@ -67,9 +66,13 @@ void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb:
     std::vector<media::ImageView> views;
     std::vector<idx_t> rows;
     for (idx_t row = first; row < last; row++) {
+      if (argument.IsNull(row)) {
+        result.SetNull(row);
+        continue;
+      }
       auto view = argument.Row(row, decoded[row - first]);
       if (!view.ok()) {
-        duckdb::FlatVector::SetNull(result, row, true);
+        result.Fail(row, RowError(argument.Origin(row), view.error()));
         continue;
       }
       views.push_back(view.value());
@@ -80,40 +83,34 @@ void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb:
     auto recognized = engine.Recognize(views);
     for (size_t i = 0; i < rows.size(); i++) {
       if (recognized[i].ok()) {
-        kWrite(result, rows[i], recognized[i].value());
+        kWrite(result.values(), rows[i], recognized[i].value());
       } else {
-        duckdb::FlatVector::SetNull(result, rows[i], true);
+        result.Fail(rows[i], RowError(argument.Origin(rows[i]), recognized[i].error()));
       }
     }
   }
 }
 
 template <void (*kWrite)(duckdb::Vector&, idx_t, const std::vector<ml::ocr::OcrLine>&)>
-duckdb::ScalarFunctionSet MakeOcrSet(const std::string& name, const duckdb::LogicalType& output) {
-  duckdb::ScalarFunctionSet set(name);
-  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
-    duckdb::ScalarFunction function({std::move(input)}, output, execute);
-    function.stability = duckdb::FunctionStability::VOLATILE;  // expensive: never folded at bind
-                                                               // time
-    set.AddFunction(std::move(function));
-  };
-  add(ImageType(), ExecuteOcr<ImageArgumentKind::kImage, kWrite>);
-  add(duckdb::LogicalType::VARCHAR, ExecuteOcr<ImageArgumentKind::kPath, kWrite>);
-  add(duckdb::LogicalType::BLOB, ExecuteOcr<ImageArgumentKind::kBlob, kWrite>);
-  return set;
+FallibleFunctionSets MakeOcrSets(const std::string& name, const duckdb::LogicalType& output) {
+  return MakeFallibleFunctions(name,
+                               {{ImageType(), ExecuteOcr<ImageArgumentKind::kImage, kWrite>},
+                                {duckdb::LogicalType::VARCHAR, ExecuteOcr<ImageArgumentKind::kPath, kWrite>},
+                                {duckdb::LogicalType::BLOB, ExecuteOcr<ImageArgumentKind::kBlob, kWrite>}},
+                               output);
 }
 
 }  // namespace
 
 void RegisterOcrFunctions(duckdb::ExtensionLoader& loader) {
-  RegisterDocumentedFunction(loader, MakeOcrSet<WriteLines>("ocr", LinesType()),
-                             "Text lines in an image (built-in PP-OCRv4, Chinese and English), in "
-                             "reading order: "
-                             "text, confidence and the four corners of each line",
-                             "SELECT ocr(image) FROM read_images('scans/')");
-  RegisterDocumentedFunction(loader, MakeOcrSet<WriteText>("ocr_text", duckdb::LogicalType::VARCHAR),
-                             "The text in an image (built-in PP-OCRv4), lines joined in reading order",
-                             "SELECT ocr_text('receipt.jpg')");
+  RegisterFallibleFunctions(loader, MakeOcrSets<WriteLines>("ocr", LinesType()),
+                            "Text lines in an image (built-in PP-OCRv4, Chinese and English), in reading order: "
+                            "text, confidence and the four corners of each line",
+                            "SELECT ocr(image) FROM read_images('scans/')",
+                            "SELECT file, try_ocr(file).error FROM glob('scans/*')");
+  RegisterFallibleFunctions(loader, MakeOcrSets<WriteText>("ocr_text", duckdb::LogicalType::VARCHAR),
+                            "The text in an image (built-in PP-OCRv4), lines joined in reading order",
+                            "SELECT ocr_text('receipt.jpg')", "SELECT try_ocr_text('receipt.jpg').error");
 }
 
 }  // namespace quarry

@@ -8,8 +8,10 @@
 //   rows)
 // `image` is an image struct (read_images), a VARCHAR path or a BLOB of encoded
 // bytes, as for model functions. An input that is NULL, invalid or does not
-// decode gives NULL and the query goes on. The models load on first use (once
-// per process); missing model files are an error naming them.
+// decode gives NULL and the query goes on; the twins try_ocr(image) and
+// try_ocr_text(image) return STRUCT(result, error) with why (see
+// fallible_function.hpp). The models load on first use (once per database);
+// missing model files are an error naming them.
 #pragma once
 
 namespace duckdb {

@@ -5,10 +5,11 @@
 
 #include <cstring>
 #include <optional>
+#include <string>
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/builtin_engine.hpp"
-#include "functions/documented_function.hpp"
+#include "functions/fallible_function.hpp"
 #include "functions/read_audio.hpp"
 #include "io/file_reader.hpp"
 #include "media/audio.hpp"
@@ -37,6 +38,15 @@ class AudioStructReader {
     vector.ToUnifiedFormat(count, struct_format_);
     auto& children = duckdb::StructVector::GetEntries(vector);
     for (idx_t i = 0; i <= kAudioData; i++) children[i]->ToUnifiedFormat(count, fields_[i]);
+  }
+
+  bool IsNull(idx_t row) const { return !struct_format_.validity.RowIsValid(struct_format_.sel->get_index(row)); }
+
+  std::string Origin(idx_t row) const {
+    const auto& format = fields_[kAudioOrigin];
+    const idx_t index = format.sel->get_index(struct_format_.sel->get_index(row));
+    if (!format.validity.RowIsValid(index)) return std::string();
+    return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(format)[index].GetString();
   }
 
   Result<MonoAudio> Mono(idx_t row) const {
@@ -103,41 +113,69 @@ void WriteSegments(duckdb::Vector& result, idx_t row, const std::vector<ml::vad:
 
 enum class AudioArgumentKind { kAudio, kPath, kBlob };
 
+// The argument's rows as mono audio, or why a row is not usable; a NULL row is nullopt. Bytes and paths
+// are decoded and resampled to the detector's rate.
 template <AudioArgumentKind kKind>
-void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
+class AudioArgument {
+ public:
+  AudioArgument(duckdb::Vector& input, idx_t count) {
+    if (kKind == AudioArgumentKind::kAudio) {
+      structs_.emplace(input, count);
+    } else {
+      input.ToUnifiedFormat(count, strings_);
+    }
+  }
+
+  bool IsNull(idx_t row) const {
+    if (kKind == AudioArgumentKind::kAudio) return structs_->IsNull(row);
+    return !strings_.validity.RowIsValid(strings_.sel->get_index(row));
+  }
+
+  // The path, the audio struct's origin, or empty for bytes.
+  std::string Origin(idx_t row) const {
+    if (IsNull(row)) return std::string();
+    if (kKind == AudioArgumentKind::kAudio) return structs_->Origin(row);
+    return kKind == AudioArgumentKind::kPath ? String(row).GetString() : std::string();
+  }
+
+  Result<MonoAudio> Mono(idx_t row) const {
+    if (kKind == AudioArgumentKind::kAudio) return structs_->Mono(row);
+    const auto value = String(row);
+    if (kKind == AudioArgumentKind::kBlob) {
+      return FromBytes({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()});
+    }
+    auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+    if (!bytes.ok()) return Error{bytes.error()};
+    return FromBytes(bytes.value());
+  }
+
+ private:
+  duckdb::string_t String(idx_t row) const {
+    return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[strings_.sel->get_index(row)];
+  }
+
+  std::optional<AudioStructReader> structs_;
+  duckdb::UnifiedVectorFormat strings_;
+};
+
+template <AudioArgumentKind kKind>
+void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
   if (kKind == AudioArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
   const auto detector_holder = BuiltinEngine<ml::vad::VoiceActivityDetector>(state, "speech_segments");
   const auto& detector = *detector_holder;
   const idx_t count = args.size();
-  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
-  duckdb::UnifiedVectorFormat strings;
-  std::optional<AudioStructReader> structs;
-  if (kKind == AudioArgumentKind::kAudio) {
-    structs.emplace(args.data[0], count);
-  } else {
-    args.data[0].ToUnifiedFormat(count, strings);
-  }
+  const AudioArgument<kKind> argument(args.data[0], count);
   // The chunk's usable rows run through the model together (one model call per window for all).
   std::vector<MonoAudio> audios;
   std::vector<idx_t> rows;
   for (idx_t row = 0; row < count; row++) {
-    Result<MonoAudio> audio = Error{"NULL"};
-    if (kKind == AudioArgumentKind::kAudio) {
-      audio = structs->Mono(row);
-    } else {
-      const idx_t index = strings.sel->get_index(row);
-      if (strings.validity.RowIsValid(index)) {
-        const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings)[index];
-        if (kKind == AudioArgumentKind::kPath) {
-          auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
-          audio = bytes.ok() ? FromBytes(bytes.value()) : Result<MonoAudio>(Error{bytes.error()});
-        } else {
-          audio = FromBytes({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()});
-        }
-      }
+    if (argument.IsNull(row)) {
+      result.SetNull(row);
+      continue;
     }
+    auto audio = argument.Mono(row);
     if (!audio.ok()) {
-      duckdb::FlatVector::SetNull(result, row, true);
+      result.Fail(row, RowError(argument.Origin(row), audio.error()));
       continue;
     }
     audios.push_back(std::move(audio).value());
@@ -148,9 +186,9 @@ void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& sta
   auto segments = detector.DetectMany(views);
   for (size_t i = 0; i < rows.size(); i++) {
     if (segments[i].ok()) {
-      WriteSegments(result, rows[i], segments[i].value());
+      WriteSegments(result.values(), rows[i], segments[i].value());
     } else {
-      duckdb::FlatVector::SetNull(result, rows[i], true);
+      result.Fail(rows[i], RowError(argument.Origin(rows[i]), segments[i].error()));
     }
   }
 }
@@ -162,20 +200,16 @@ void RegisterSpeechFunctions(duckdb::ExtensionLoader& loader) {
       duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"start", duckdb::LogicalType::DOUBLE},
                                                              {"end", duckdb::LogicalType::DOUBLE},
                                                              {"probability", duckdb::LogicalType::FLOAT}}));
-  duckdb::ScalarFunctionSet set("speech_segments");
-  auto add = [&](duckdb::LogicalType input, duckdb::scalar_function_t execute) {
-    duckdb::ScalarFunction function({std::move(input)}, output, execute);
-    function.stability = duckdb::FunctionStability::VOLATILE;
-    set.AddFunction(std::move(function));
-  };
-  add(AudioType(), ExecuteSpeechSegments<AudioArgumentKind::kAudio>);
-  add(duckdb::LogicalType::VARCHAR, ExecuteSpeechSegments<AudioArgumentKind::kPath>);
-  add(duckdb::LogicalType::BLOB, ExecuteSpeechSegments<AudioArgumentKind::kBlob>);
-  RegisterDocumentedFunction(loader, std::move(set),
-                             "Stretches of speech in audio (built-in Silero VAD v5): start and end in "
-                             "seconds, "
-                             "mean speech probability",
-                             "SELECT path, speech_segments(audio) FROM read_audio('calls/')");
+  RegisterFallibleFunctions(
+      loader,
+      MakeFallibleFunctions("speech_segments",
+                            {{AudioType(), ExecuteSpeechSegments<AudioArgumentKind::kAudio>},
+                             {duckdb::LogicalType::VARCHAR, ExecuteSpeechSegments<AudioArgumentKind::kPath>},
+                             {duckdb::LogicalType::BLOB, ExecuteSpeechSegments<AudioArgumentKind::kBlob>}},
+                            output),
+      "Stretches of speech in audio (built-in Silero VAD v5): start and end in seconds, mean speech probability",
+      "SELECT path, speech_segments(audio) FROM read_audio('calls/')",
+      "SELECT file, try_speech_segments(file).error FROM glob('calls/*.wav')");
 }
 
 }  // namespace quarry

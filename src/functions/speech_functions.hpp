@@ -7,7 +7,8 @@
 // count: mixed down and resampled to 16 kHz), a VARCHAR path or a BLOB of
 // encoded bytes. The segmentation's thresholds are in src/ml/vad/. NULL, an
 // invalid audio struct or a file that does not decode gives NULL and the query
-// goes on.
+// goes on; the twin try_speech_segments(audio) returns STRUCT(result, error)
+// with why (see fallible_function.hpp).
 #pragma once
 
 namespace duckdb {

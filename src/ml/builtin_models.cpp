@@ -12,14 +12,19 @@ std::string BuiltinModelsFolder() {
   return QUARRY_DEFAULT_MODELS_DIR;
 }
 
-Result<std::string> BuiltinModelPath(const std::string& relative) {
-  const std::filesystem::path path = std::filesystem::path(BuiltinModelsFolder()) / relative;
+Result<std::string> BuiltinModelPath(const std::string& folder, const std::string& relative) {
+  const std::filesystem::path path = std::filesystem::path(folder) / relative;
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     return Error{"built-in model file '" + path.string() +
-                 "' is missing: scripts/setup fetches it (or set QUARRY_MODELS_DIR to the folder holding it)"};
+                 "' is missing: scripts/setup fetches it (or set quarry_models_dir or QUARRY_MODELS_DIR to the "
+                 "folder holding it)"};
   }
   return path.string();
+}
+
+Result<std::string> BuiltinModelPath(const std::string& relative) {
+  return BuiltinModelPath(BuiltinModelsFolder(), relative);
 }
 
 }  // namespace quarry::ml

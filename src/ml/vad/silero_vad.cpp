@@ -110,8 +110,8 @@ Result<std::shared_ptr<const SileroVad>> SileroVad::Load(const std::string& path
   return std::shared_ptr<const SileroVad>(new SileroVad(std::move(model).value()));
 }
 
-Result<std::shared_ptr<const SileroVad>> SileroVad::LoadBuiltin() {
-  auto path = BuiltinModelPath("vad/silero_vad_v5.onnx");
+Result<std::shared_ptr<const SileroVad>> SileroVad::LoadBuiltin(const std::string& models_folder) {
+  auto path = BuiltinModelPath(models_folder, "vad/silero_vad_v5.onnx");
   if (!path.ok()) return Error{path.error()};
   return Load(path.value());
 }

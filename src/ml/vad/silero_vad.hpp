@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "ml/builtin_models.hpp"
 
 namespace quarry::ml::onnx {
 class OnnxModel;
@@ -35,8 +36,8 @@ class SileroVad {
  public:
   // Loads the model at `path`, checking that its inputs are input/state/sr and outputs output/stateN.
   static Result<std::shared_ptr<const SileroVad>> Load(const std::string& path);
-  // Loads the built-in model (ml::BuiltinModelPath("vad/silero_vad_v5.onnx")).
-  static Result<std::shared_ptr<const SileroVad>> LoadBuiltin();
+  // Loads the built-in model (vad/silero_vad_v5.onnx in the built-in models folder `models_folder`).
+  static Result<std::shared_ptr<const SileroVad>> LoadBuiltin(const std::string& models_folder = BuiltinModelsFolder());
 
   // The speech probability of each window of each stream (16 kHz mono samples), in [0, 1]:
   // ceil(size / 512) windows per stream. Streams run as one batch. Errors: the executor's.

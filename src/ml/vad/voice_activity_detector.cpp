@@ -85,8 +85,8 @@ std::vector<SpeechSegment> Segment(const PreparedAudio& audio, std::span<const f
 
 }  // namespace
 
-Result<std::shared_ptr<const VoiceActivityDetector>> VoiceActivityDetector::Load() {
-  auto model = SileroVad::LoadBuiltin();
+Result<std::shared_ptr<const VoiceActivityDetector>> VoiceActivityDetector::Load(const std::string& models_folder) {
+  auto model = SileroVad::LoadBuiltin(models_folder);
   if (!model.ok()) return Error{model.error()};
   return std::shared_ptr<const VoiceActivityDetector>(new VoiceActivityDetector(std::move(model).value()));
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "ml/builtin_models.hpp"
 #include "ml/vad/speech_segmenter.hpp"
 
 namespace quarry::ml::vad {
@@ -26,9 +27,10 @@ struct MonoAudio {
 
 class VoiceActivityDetector {
  public:
-  // Loads the built-in Silero VAD v5 model (ml::BuiltinModelPath("vad/silero_vad_v5.onnx")). Load once
+  // Loads the built-in Silero VAD v5 model (vad/silero_vad_v5.onnx in `models_folder`). Load once
   // and share: loading parses and plans the model (tens of milliseconds).
-  static Result<std::shared_ptr<const VoiceActivityDetector>> Load();
+  static Result<std::shared_ptr<const VoiceActivityDetector>> Load(
+      const std::string& models_folder = BuiltinModelsFolder());
 
   // The speech segments of `mono_samples` (nominally in [-1, 1]) at `sample_rate`: resampled to 16 kHz
   // with libsoxr (high quality) unless already 16 kHz, then run window by window (512 samples, 32 ms;
