@@ -6,8 +6,8 @@
 namespace quarry {
 
 ImageArgument::ImageArgument(ImageArgumentKind kind, duckdb::Vector& input, duckdb::idx_t count,
-                             media::DecodeOptions decode)
-    : kind_(kind), decode_(decode) {
+                             media::DecodeOptions decode, const io::FileStore& files)
+    : kind_(kind), decode_(decode), files_(files) {
   if (kind == ImageArgumentKind::kImage) {
     images_.emplace(input, count);
   } else {
@@ -25,7 +25,7 @@ Result<media::ImageView> ImageArgument::Row(duckdb::idx_t row, std::optional<med
   const auto value = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[index];
   Result<media::Image> image = Error{""};
   if (kind_ == ImageArgumentKind::kPath) {
-    auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+    auto bytes = io::ReadFileBytes(files_, value.GetString(), io::kDefaultMaxFileBytes);
     if (!bytes.ok()) return Error{bytes.error()};
     image = media::DecodeImage(bytes.value(), decode_);
   } else {

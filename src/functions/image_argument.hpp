@@ -10,6 +10,7 @@
 #include "common/result.hpp"
 #include "duckdb.hpp"
 #include "functions/image_type.hpp"
+#include "io/file_store.hpp"
 #include "media/image.hpp"
 #include "media/image_decoder.hpp"
 
@@ -19,8 +20,10 @@ enum class ImageArgumentKind { kImage, kPath, kBlob };
 
 class ImageArgument {
  public:
-  // `decode` applies to paths and bytes (e.g. min_width/min_height for DCT-scaled JPEG decoding).
-  ImageArgument(ImageArgumentKind kind, duckdb::Vector& input, duckdb::idx_t count, media::DecodeOptions decode = {});
+  // `decode` applies to paths and bytes (e.g. min_width/min_height for DCT-scaled JPEG decoding); paths
+  // are read from `files` (the query's QueryFileStore; it must outlive this object).
+  ImageArgument(ImageArgumentKind kind, duckdb::Vector& input, duckdb::idx_t count, media::DecodeOptions decode = {},
+                const io::FileStore& files = io::LocalFileStore());
 
   // The row's pixels: a view of the struct's BLOB, or an image decoded into `decoded` from a file or
   // from bytes. Errors: "NULL", an invalid image struct, a file that cannot be read or decoded.
@@ -34,6 +37,7 @@ class ImageArgument {
  private:
   ImageArgumentKind kind_;
   media::DecodeOptions decode_;
+  const io::FileStore& files_;
   std::optional<ImageStructReader> images_;
   duckdb::UnifiedVectorFormat strings_;
 };

@@ -2,6 +2,7 @@
 // (see model_function.hpp).
 #include "functions/model_function.hpp"
 #include "functions/file_access.hpp"
+#include "functions/query_file_store.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -143,8 +144,9 @@ struct PreparedBatch {
 // input vector, so the rows of a batch are prepared in parallel.
 class ImageBatchPreparer {
  public:
-  ImageBatchPreparer(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count)
-      : spec_(model.spec()), count_(count), argument_(kind, input, count, DecodeForModel(model.spec())) {}
+  ImageBatchPreparer(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count,
+                     const io::FileStore& files)
+      : spec_(model.spec()), count_(count), argument_(kind, input, count, DecodeForModel(model.spec()), files) {}
 
   // Up to batch_size usable rows from `first` on, decoded and preprocessed on the calling thread's
   // intra-op threads.
@@ -203,9 +205,9 @@ class ImageBatchPreparer {
 // on the same intra-op threads the model then runs it on, so a lone chunk (glob() yields one) decodes on
 // every core, and no thread competes with the model's for the cores.
 void RunImageModel(const ml::LoadedModel& model, ImageArgumentKind kind, duckdb::Vector& input, idx_t count,
-                   FallibleResult& result) {
+                   const io::FileStore& files, FallibleResult& result) {
   OutputWriter writer(model, result.values());
-  const ImageBatchPreparer preparer(model, kind, input, count);
+  const ImageBatchPreparer preparer(model, kind, input, count, files);
   const auto origin = [&](idx_t row) { return preparer.Origin(row); };
   for (idx_t next_row = 0; next_row < count;) {
     PreparedBatch batch;
@@ -282,7 +284,8 @@ const ml::LoadedModel& ModelOf(duckdb::ExpressionState& state) {
 template <ImageArgumentKind kKind>
 void ExecuteOnImageArgument(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
   if (kKind == ImageArgumentKind::kPath) CheckPathArgumentAccess(state.GetContext(), args.data[0], args.size());
-  RunImageModel(ModelOf(state), kKind, args.data[0], args.size(), result);
+  const QueryFileStore files(state.GetContext());
+  RunImageModel(ModelOf(state), kKind, args.data[0], args.size(), files, result);
 }
 
 void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {

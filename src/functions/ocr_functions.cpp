@@ -2,6 +2,7 @@
 // (see ocr_functions.hpp).
 #include "functions/ocr_functions.hpp"
 #include "functions/file_access.hpp"
+#include "functions/query_file_store.hpp"
 
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "functions/builtin_engine.hpp"
@@ -59,7 +60,8 @@ void ExecuteOcr(duckdb::DataChunk& args, duckdb::ExpressionState& state, Fallibl
   const auto engine_holder = BuiltinEngine<ml::ocr::OcrEngine>(state, "ocr");
   const auto& engine = *engine_holder;
   const idx_t count = args.size();
-  const ImageArgument argument(kKind, args.data[0], count);
+  const QueryFileStore files(state.GetContext());
+  const ImageArgument argument(kKind, args.data[0], count, {}, files);
   for (idx_t first = 0; first < count; first += kImagesPerCall) {
     const idx_t last = std::min(count, first + kImagesPerCall);
     std::vector<std::optional<media::Image>> decoded(last - first);

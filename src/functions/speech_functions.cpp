@@ -2,6 +2,7 @@
 // speech_functions.hpp).
 #include "functions/speech_functions.hpp"
 #include "functions/file_access.hpp"
+#include "functions/query_file_store.hpp"
 
 #include <cstring>
 #include <optional>
@@ -118,7 +119,7 @@ enum class AudioArgumentKind { kAudio, kPath, kBlob };
 template <AudioArgumentKind kKind>
 class AudioArgument {
  public:
-  AudioArgument(duckdb::Vector& input, idx_t count) {
+  AudioArgument(duckdb::Vector& input, idx_t count, const io::FileStore& files) : files_(files) {
     if (kKind == AudioArgumentKind::kAudio) {
       structs_.emplace(input, count);
     } else {
@@ -144,7 +145,7 @@ class AudioArgument {
     if (kKind == AudioArgumentKind::kBlob) {
       return FromBytes({reinterpret_cast<const uint8_t*>(value.GetData()), value.GetSize()});
     }
-    auto bytes = io::ReadFileBytes(value.GetString(), io::kDefaultMaxFileBytes);
+    auto bytes = io::ReadFileBytes(files_, value.GetString(), io::kDefaultMaxFileBytes);
     if (!bytes.ok()) return Error{bytes.error()};
     return FromBytes(bytes.value());
   }
@@ -154,6 +155,7 @@ class AudioArgument {
     return duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(strings_)[strings_.sel->get_index(row)];
   }
 
+  const io::FileStore& files_;
   std::optional<AudioStructReader> structs_;
   duckdb::UnifiedVectorFormat strings_;
 };
@@ -164,7 +166,8 @@ void ExecuteSpeechSegments(duckdb::DataChunk& args, duckdb::ExpressionState& sta
   const auto detector_holder = BuiltinEngine<ml::vad::VoiceActivityDetector>(state, "speech_segments");
   const auto& detector = *detector_holder;
   const idx_t count = args.size();
-  const AudioArgument<kKind> argument(args.data[0], count);
+  const QueryFileStore files(state.GetContext());
+  const AudioArgument<kKind> argument(args.data[0], count, files);
   // The chunk's usable rows run through the model together (one model call per window for all).
   std::vector<MonoAudio> audios;
   std::vector<idx_t> rows;
