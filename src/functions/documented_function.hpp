@@ -6,6 +6,7 @@
 
 #include "duckdb.hpp"
 #include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
 
 namespace duckdb {
 class ExtensionLoader;
@@ -20,5 +21,9 @@ duckdb::CreateScalarFunctionInfo DocumentedFunctionInfo(duckdb::ScalarFunctionSe
 
 void RegisterDocumentedFunction(duckdb::ExtensionLoader& loader, duckdb::ScalarFunctionSet functions,
                                 const std::string& description, const std::string& example);
+
+// The same for a table function; `replace`: in place of a function of the same name DuckDB already has.
+void RegisterDocumentedTableFunction(duckdb::ExtensionLoader& loader, duckdb::TableFunctionSet functions,
+                                     const std::string& description, const std::string& example, bool replace = false);
 
 }  // namespace quarry

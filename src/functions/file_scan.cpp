@@ -2,6 +2,7 @@
 // (see file_scan.hpp).
 #include "functions/file_scan.hpp"
 
+#include "functions/documented_function.hpp"
 #include "functions/file_access.hpp"
 #include "functions/query_file_store.hpp"
 
@@ -453,13 +454,7 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
 }
 
 void RegisterFileTableFunction(duckdb::ExtensionLoader& loader, const FileTableFunctionSpec& spec, bool replace) {
-  duckdb::CreateTableFunctionInfo info(MakeFileTableFunction(spec));
-  duckdb::FunctionDescription documentation;
-  documentation.description = spec.description;
-  if (!spec.example.empty()) documentation.examples = {spec.example};
-  info.descriptions.push_back(std::move(documentation));
-  if (replace) info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
-  loader.RegisterFunction(std::move(info));
+  RegisterDocumentedTableFunction(loader, MakeFileTableFunction(spec), spec.description, spec.example, replace);
 }
 
 }  // namespace quarry

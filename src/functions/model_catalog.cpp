@@ -282,8 +282,12 @@ void ModelsScan(duckdb::ClientContext&, duckdb::TableFunctionInput& input, duckd
 }  // namespace
 
 void RegisterModelCatalogFunctions(duckdb::ExtensionLoader& loader) {
-  duckdb::TableFunction models("quarry_models", {}, ModelsScan, ModelsBind, ModelsInit);
-  loader.RegisterFunction(models);
+  duckdb::TableFunctionSet models("quarry_models");
+  models.AddFunction(duckdb::TableFunction("quarry_models", {}, ModelsScan, ModelsBind, ModelsInit));
+  RegisterDocumentedTableFunction(loader, std::move(models),
+                                  "The models of this database (CREATE MODEL): name, path, task, options, and "
+                                  "whether each loaded (status) and what runs it (runtime).",
+                                  "SELECT name, task, status FROM quarry_models()");
 }
 
 }  // namespace quarry
