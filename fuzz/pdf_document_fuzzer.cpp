@@ -2,8 +2,8 @@
 // input is the file; every page's size and text are read and the first pages rendered at a low dpi.
 // Checks that a rendered page fills exactly width x height x 3 bytes and that failures carry a message.
 // fuzz-sources: src/media/pdf/*.cpp
-// fuzz-flags: -I/usr/include/poppler/cpp
-// fuzz-libs: -lpoppler-cpp
+// fuzz-flags: -I/usr/include/poppler
+// fuzz-libs: -lpoppler
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -1,77 +1,114 @@
-// PdfDocument on poppler-cpp (see pdf_document.hpp).
+// PdfDocument on Poppler's PDFDoc (its private API, as pdftoppm and pdftotext), rendering through
+// PdfRasterizer (see pdf_document.hpp).
 #include "media/pdf/pdf_document.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <mutex>
 
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-global.h>
-#include <poppler/cpp/poppler-image.h>
-#include <poppler/cpp/poppler-page-renderer.h>
-#include <poppler/cpp/poppler-page.h>
+#include <Error.h>
+#include <ErrorCodes.h>
+#include <GlobalParams.h>
+#include <PDFDoc.h>
+#include <Page.h>
+#include <Stream.h>
+#include <TextOutputDev.h>
+#include <goo/GooString.h>
+
+#include "media/pdf/pdf_rasterizer.hpp"
 
 namespace quarry::media {
 
 namespace {
 
-// Poppler reports through one process-wide function; quarry installs it the first time a PDF is
-// opened (never at load) and keeps each thread's last message for its errors instead of stderr.
+// Poppler reports through one process-wide function and reads one process-wide GlobalParams; quarry
+// installs both the first time a PDF is opened (never at load) and never removes them. Each thread's
+// last message goes into its errors instead of stderr.
 thread_local std::string last_poppler_message;
 
-void CapturePopplerMessage(const std::string& message, void*) {
-  last_poppler_message = message;
+void CapturePopplerMessage(ErrorCategory, Goffset, const char* message) {
+  last_poppler_message = message ? message : "";
 }
 
-void InstallPopplerMessages() {
+void InstallPoppler() {
   static std::once_flag installed;
-  std::call_once(installed, [] { poppler::set_debug_error_function(CapturePopplerMessage, nullptr); });
+  std::call_once(installed, [] {
+    if (!globalParams) globalParams = std::make_unique<GlobalParams>();
+    setErrorCallback(CapturePopplerMessage);
+  });
 }
 
 std::string PopplerSuffix() {
   if (last_poppler_message.empty()) return "";
   std::string message = last_poppler_message;
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  if (message.rfind("error: ", 0) == 0) message.erase(0, 7);
   return " (Poppler: " + message + ")";
+}
+
+std::string Unreadable(int page) {
+  return "page " + std::to_string(page) + " cannot be read" + PopplerSuffix();
+}
+
+std::optional<GooString> PasswordOrNone(const std::string& password) {
+  if (password.empty()) return std::nullopt;
+  return GooString(password);
+}
+
+bool Turned(const Page& page) {
+  return page.getRotate() == 90 || page.getRotate() == 270;
+}
+
+// The displayed page (the crop box after the page's rotation), in points.
+PdfPageSize DisplayedSize(const Page& page) {
+  PdfPageSize size{page.getCropWidth(), page.getCropHeight()};
+  if (Turned(page)) std::swap(size.width_pt, size.height_pt);
+  return size;
+}
+
+// The bitmap's size as pdftoppm computes it: the displayed page at dpi, rounded up.
+std::pair<int32_t, int32_t> SizeAt(const Page& page, double dpi) {
+  const PdfPageSize size = DisplayedSize(page);
+  const auto width = static_cast<int32_t>(std::min(std::ceil(size.width_pt * dpi / 72.0), 1e9));
+  const auto height = static_cast<int32_t>(std::min(std::ceil(size.height_pt * dpi / 72.0), 1e9));
+  return {std::max(width, 1), std::max(height, 1)};
+}
+
+void AppendText(void* text, const char* bytes, int length) {
+  static_cast<std::string*>(text)->append(bytes, static_cast<size_t>(length));
 }
 
 }  // namespace
 
 struct PdfDocument::State {
-  std::vector<uint8_t> bytes;  // Poppler reads from them for the document's whole life
-  std::unique_ptr<poppler::document> document;
-  // The page read last: a row asks for its size, text and pixels in turn, and Poppler parses a page
-  // anew each time it is created.
-  std::unique_ptr<poppler::page> page;
-  int page_number = 0;
+  std::vector<uint8_t> bytes;        // Poppler reads from them for the document's whole life
+  std::unique_ptr<PDFDoc> document;  // parses each page once and keeps it
+  // Pixels: made on the first page rendered and kept for the next (declared after `document`, so
+  // destroyed before it).
+  std::unique_ptr<PdfRasterizer> rasterizer;
 
   // Page `number` (from 1), or nullptr when it cannot be read.
-  const poppler::page* Page(int number) {
-    if (number != page_number || !page) {
-      page.reset(number >= 1 && number <= document->pages() ? document->create_page(number - 1) : nullptr);
-      page_number = number;
-    }
-    return page.get();
+  Page* PageAt(int number) const {
+    return number >= 1 && number <= document->getNumPages() ? document->getPage(number) : nullptr;
   }
 };
 
 Result<std::unique_ptr<PdfDocument>> PdfDocument::Open(std::vector<uint8_t> bytes, const std::string& password) {
-  InstallPopplerMessages();
+  InstallPoppler();
   last_poppler_message.clear();
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return Error{"the PDF is larger than Poppler can read (2 GiB)"};
-  }
   auto state = std::make_unique<State>();
   state->bytes = std::move(bytes);
-  state->document.reset(poppler::document::load_from_raw_data(
-      reinterpret_cast<const char*>(state->bytes.data()), static_cast<int>(state->bytes.size()), password, password));
-  if (!state->document) return Error{"not a PDF Poppler can read" + PopplerSuffix()};
-  if (state->document->is_locked()) {
-    return Error{password.empty() ? "the PDF is encrypted: give its password with password := '...'"
-                                  : "the PDF is encrypted and the password is wrong"};
+  // The stream reads the kept bytes in place; the document owns (and deletes) the stream.
+  auto* stream = new MemStream(reinterpret_cast<const char*>(state->bytes.data()), 0,
+                               static_cast<Goffset>(state->bytes.size()), Object(objNull));
+  const std::optional<GooString> secret = PasswordOrNone(password);
+  state->document = std::make_unique<PDFDoc>(stream, secret, secret);
+  if (!state->document->isOk()) {
+    if (state->document->getErrorCode() == errEncrypted) {
+      return Error{password.empty() ? "the PDF is encrypted: give its password with password := '...'"
+                                    : "the PDF is encrypted and the password is wrong"};
+    }
+    return Error{"not a PDF Poppler can read" + PopplerSuffix()};
   }
   return std::unique_ptr<PdfDocument>(new PdfDocument(std::move(state)));
 }
@@ -80,44 +117,24 @@ PdfDocument::PdfDocument(std::unique_ptr<State> state) : state_(std::move(state)
 PdfDocument::~PdfDocument() = default;
 
 int PdfDocument::PageCount() const {
-  return state_->document->pages();
+  return state_->document->getNumPages();
 }
-
-namespace {
-
-bool Turned(const poppler::page& page) {
-  const auto orientation = page.orientation();
-  return orientation == poppler::page::landscape || orientation == poppler::page::seascape;
-}
-
-// The bitmap's size as pdftoppm computes it: the displayed page (after its rotation) at dpi, rounded
-// up (Poppler's renderer alone would round to nearest).
-std::pair<int32_t, int32_t> SizeAt(const poppler::page& page, double dpi) {
-  const poppler::rectf box = page.page_rect();
-  auto width = static_cast<int32_t>(std::min(std::ceil(box.width() * dpi / 72.0), 1e9));
-  auto height = static_cast<int32_t>(std::min(std::ceil(box.height() * dpi / 72.0), 1e9));
-  if (Turned(page)) std::swap(width, height);
-  return {std::max(width, 1), std::max(height, 1)};
-}
-
-}  // namespace
 
 Result<PdfPageSize> PdfDocument::PageSize(int page) const {
   last_poppler_message.clear();
-  const poppler::page* loaded = state_->Page(page);
-  if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
-  const poppler::rectf box = loaded->page_rect();
-  PdfPageSize size{box.width(), box.height()};
-  if (Turned(*loaded)) std::swap(size.width_pt, size.height_pt);
-  return size;
+  const Page* loaded = state_->PageAt(page);
+  if (!loaded) return Error{Unreadable(page)};
+  return DisplayedSize(*loaded);
 }
 
 Result<std::string> PdfDocument::PageText(int page) const {
   last_poppler_message.clear();
-  const poppler::page* loaded = state_->Page(page);
-  if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
-  const poppler::byte_array utf8 = loaded->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout).to_utf8();
-  std::string text(utf8.begin(), utf8.end());
+  if (!state_->PageAt(page)) return Error{Unreadable(page)};
+  // As pdftotext without -layout: reading order, UTF-8 (Poppler's default text encoding).
+  std::string text;
+  TextOutputDev output(AppendText, &text, false, 0, false);
+  if (!output.isOk()) return Error{Unreadable(page)};
+  state_->document->displayPage(&output, page, 72, 72, 0, false, true, false);
   // pdftotext's page ending (blank lines and a form feed) is not part of the page's text.
   while (!text.empty() && (text.back() == '\n' || text.back() == '\f' || text.back() == ' ' || text.back() == '\r')) {
     text.pop_back();
@@ -127,28 +144,19 @@ Result<std::string> PdfDocument::PageText(int page) const {
 
 Result<std::pair<int32_t, int32_t>> PdfDocument::RenderedSize(int page, double dpi) const {
   last_poppler_message.clear();
-  const poppler::page* loaded = state_->Page(page);
-  if (!loaded) return Error{"page " + std::to_string(page) + " cannot be read" + PopplerSuffix()};
+  const Page* loaded = state_->PageAt(page);
+  if (!loaded) return Error{Unreadable(page)};
   return SizeAt(*loaded, dpi);
 }
 
 std::optional<std::string> PdfDocument::RenderPageInto(int page, double dpi, uint8_t* destination) const {
   last_poppler_message.clear();
-  const poppler::page* loaded = state_->Page(page);
-  if (!loaded) return "page " + std::to_string(page) + " cannot be read" + PopplerSuffix();
+  const Page* loaded = state_->PageAt(page);
+  if (!loaded) return Unreadable(page);
   const auto [width, height] = SizeAt(*loaded, dpi);
-  poppler::page_renderer renderer;
-  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
-  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
-  renderer.set_image_format(poppler::image::format_bgr24);
-  const poppler::image rendered = renderer.render_page(loaded, dpi, dpi, 0, 0, width, height);
-  if (!rendered.is_valid() || rendered.width() != width || rendered.height() != height) {
+  if (!state_->rasterizer) state_->rasterizer = std::make_unique<PdfRasterizer>(*state_->document);
+  if (!state_->rasterizer->RenderPageInto(page, dpi, width, height, destination)) {
     return "page " + std::to_string(page) + " does not render" + PopplerSuffix();
-  }
-  const size_t row_bytes = static_cast<size_t>(width) * 3;
-  for (int32_t y = 0; y < height; y++) {
-    std::memcpy(destination + y * row_bytes, rendered.const_data() + static_cast<size_t>(y) * rendered.bytes_per_row(),
-                row_bytes);
   }
   return std::nullopt;
 }

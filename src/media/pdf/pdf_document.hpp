@@ -1,11 +1,14 @@
 // PdfDocument — the pages of one PDF file: their size, their text layer in reading order and their
-// rendering as pictures in Spark's layout (BGR), through Debian's Poppler (poppler-cpp).
+// rendering as pictures in Spark's layout (BGR), through Debian's Poppler, by its own classes (PDFDoc,
+// TextOutputDev, and SplashOutputDev in PdfRasterizer) as pdftotext and pdftoppm use them.
 //
 // Poppler rather than MuPDF: `pdftoppm` and `pdftotext`, the references users and tests compare with,
-// are Poppler, so quarry's pages equal theirs pixel for pixel and word for word; and Poppler's C++
-// binding is a small, stable interface. Poppler's messages go into the errors, not to stderr.
+// are Poppler, so quarry's pages equal theirs pixel for pixel and word for word. Its private API rather
+// than poppler-cpp: the binding builds a renderer and a bitmap per page, which cost more than drawing
+// the page (docs/benchmarks.md). Poppler's messages go into the errors, not to stderr.
 //
-// One object per open file, used by one thread at a time. Knows nothing of DuckDB.
+// One object per open file (opened once), used by one thread at a time; several objects over the same
+// bytes may read and render on different threads at once. Knows nothing of DuckDB.
 #pragma once
 
 #include <cstdint>
