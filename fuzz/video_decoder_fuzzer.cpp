@@ -3,7 +3,7 @@
 // the file, written to a temporary file FFmpeg opens by path. Checks that every frame either has an
 // error or pixels written in exactly width x height x 3 bytes, that indexes and timestamps never go back, and
 // that a file ends (a bounded number of frames).
-// fuzz-sources: src/media/video/*.cpp
+// fuzz-sources: src/media/video/*.cpp src/io/file_reader.cpp
 // fuzz-libs: -lavformat -lavcodec -lswscale -lavutil
 #include <unistd.h>
 
