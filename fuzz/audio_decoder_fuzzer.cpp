@@ -3,7 +3,8 @@
 // The first byte chooses the options (mono, target rate); the rest is the file. Checks that a decode
 // either fails with a message or gives frames × channels samples within the sample limit, and that
 // the header reader agrees with the decoder on the rate and channel count.
-// fuzz-sources: src/media/audio_decoder.cpp src/media/audio_ffmpeg.cpp src/media/video/ffmpeg_log.cpp src/media/video/avio_input.cpp src/io/file_reader.cpp
+// fuzz-sources: src/media/audio_decoder.cpp src/media/audio_ffmpeg.cpp src/media/video/ffmpeg_log.cpp
+// fuzz-sources: src/media/video/avio_input.cpp src/io/file_reader.cpp
 // fuzz-libs: -lsndfile -lsoxr -lavformat -lavcodec -lswresample -lavutil
 #include <cstddef>
 #include <cstdint>
