@@ -62,14 +62,21 @@ std::string ModelExample(const ml::ModelSpec& spec, const std::string& function,
 void RegisterFunctions(duckdb::DatabaseInstance& database, std::shared_ptr<const ml::LoadedModel> model) {
   const ml::ModelSpec spec = model->spec();
   auto sets = MakeModelFunctions(std::move(model));
-  duckdb::ExtensionLoader loader(database, "quarry");
   auto plain = DocumentedFunctionInfo(std::move(sets.plain), ModelDescription(spec), ModelExample(spec, spec.name, ""));
   auto twin = DocumentedFunctionInfo(std::move(sets.twin), TryFunctionDescription(spec.name),
                                      ModelExample(spec, TryFunctionName(spec.name), ".error"));
-  for (auto* info : {&plain, &twin}) {
-    info->on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
-    loader.RegisterFunction(std::move(*info));
-  }
+  // In a transaction of its own, as DropFunctions drops them: an ExtensionLoader's system transaction
+  // starts at time 0, so re-creating a function a committed DROP MODEL removed would be a write-write
+  // conflict ("DROP MODEL x; CREATE MODEL x" in one connection).
+  duckdb::Connection connection(database);
+  auto& context = *connection.context;
+  context.RunFunctionInTransaction([&] {
+    for (auto* info : {&plain, &twin}) {
+      info->on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+      info->internal = true;
+      duckdb::Catalog::GetSystemCatalog(context).CreateFunction(context, *info);
+    }
+  });
 }
 
 // Drops the model's function and its twin.
