@@ -15,6 +15,7 @@
 namespace quarry::media {
 namespace {
 
+using testing::ExpectDecodesExactlyAsPillow;
 using testing::ImageFixtureDirectory;
 using testing::MaxDifference;
 using testing::ReadExpectedPixels;
@@ -24,18 +25,7 @@ TEST(BmpRleTest, MatchesPillowExactly) {
   ASSERT_FALSE(ImageFixtureDirectory().empty()) << "make_image_fixtures.py failed";
   for (const std::string name : {"bmp_rle8", "bmp_rle4", "bmp_rle8_topdown", "bmp_rle4_topdown", "bmp_rle8_delta",
                                  "bmp_rle4_delta", "bmp_rle8_magick"}) {
-    SCOPED_TRACE(name);
-    const std::vector<uint8_t> bytes = ReadFixture(name + ".bmp");
-    Result<Image> image = DecodeImage(bytes);
-    ASSERT_TRUE(image.ok()) << image.error();
-    const Image expected = ReadExpectedPixels(name);
-    ASSERT_FALSE(expected.pixels.empty());
-    EXPECT_EQ(MaxDifference(image.value(), expected), 0);
-    Result<ImageHeader> header = ReadImageHeader(bytes);
-    ASSERT_TRUE(header.ok()) << header.error();
-    EXPECT_EQ(header.value().width, expected.width);
-    EXPECT_EQ(header.value().height, expected.height);
-    EXPECT_EQ(header.value().channels, 3);
+    ExpectDecodesExactlyAsPillow(name, ".bmp", 3);
   }
 }
 

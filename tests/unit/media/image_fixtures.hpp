@@ -20,6 +20,7 @@
 
 #include "fixture_folder.hpp"
 #include "media/image.hpp"
+#include "media/image_decoder.hpp"
 
 namespace quarry::media::testing {
 
@@ -57,6 +58,24 @@ inline int MaxDifference(const Image& a, const Image& b) {
   int largest = 0;
   for (size_t i = 0; i < a.pixels.size(); ++i) largest = std::max(largest, std::abs(a.pixels[i] - b.pixels[i]));
   return largest;
+}
+
+// Decodes fixture `name` + `extension` and checks that its pixels equal Pillow's exactly (the fixture's
+// saved expected pixels) and that the header reader agrees on the size and on `channels`.
+inline void ExpectDecodesExactlyAsPillow(const std::string& name, const std::string& extension, int channels) {
+  SCOPED_TRACE(name);
+  const std::vector<uint8_t> bytes = ReadFixture(name + extension);
+  Result<Image> image = DecodeImage(bytes);
+  ASSERT_TRUE(image.ok()) << image.error();
+  const Image expected = ReadExpectedPixels(name);
+  ASSERT_FALSE(expected.pixels.empty());
+  EXPECT_EQ(image.value().channels, channels);
+  EXPECT_EQ(MaxDifference(image.value(), expected), 0);
+  Result<ImageHeader> header = ReadImageHeader(bytes);
+  ASSERT_TRUE(header.ok()) << header.error();
+  EXPECT_EQ(header.value().width, expected.width);
+  EXPECT_EQ(header.value().height, expected.height);
+  EXPECT_EQ(header.value().channels, channels);
 }
 
 }  // namespace quarry::media::testing

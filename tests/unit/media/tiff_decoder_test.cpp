@@ -14,6 +14,7 @@
 namespace quarry::media {
 namespace {
 
+using testing::ExpectDecodesExactlyAsPillow;
 using testing::ImageFixtureDirectory;
 using testing::MaxDifference;
 using testing::ReadExpectedPixels;
@@ -30,21 +31,7 @@ const char* const kWideGrayFixtures[] = {
 };
 
 TEST_F(TiffDecoderTest, WideGrayMatchesPillowConvertToL) {
-  for (const std::string name : kWideGrayFixtures) {
-    SCOPED_TRACE(name);
-    const std::vector<uint8_t> bytes = ReadFixture(name + ".tif");
-    Result<Image> image = DecodeImage(bytes);
-    ASSERT_TRUE(image.ok()) << image.error();
-    const Image expected = ReadExpectedPixels(name);
-    ASSERT_FALSE(expected.pixels.empty());
-    EXPECT_EQ(image.value().channels, 1);
-    EXPECT_EQ(MaxDifference(image.value(), expected), 0);
-    Result<ImageHeader> header = ReadImageHeader(bytes);
-    ASSERT_TRUE(header.ok()) << header.error();
-    EXPECT_EQ(header.value().width, expected.width);
-    EXPECT_EQ(header.value().height, expected.height);
-    EXPECT_EQ(header.value().channels, 1);
-  }
+  for (const std::string name : kWideGrayFixtures) ExpectDecodesExactlyAsPillow(name, ".tif", 1);
 }
 
 TEST_F(TiffDecoderTest, WideGrayIsBoundedOnBrokenInput) {
