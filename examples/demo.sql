@@ -28,7 +28,7 @@ FROM 'examples/.data/thumbnails.parquet' ORDER BY file LIMIT 4;
 SELECT parse_filename(path) AS file, round(duration, 2) AS seconds, audio.sample_rate, audio.channels, error
 FROM read_audio('examples/.data/audio') ORDER BY file;
 
-SELECT parse_filename(path) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;
+SELECT parse_filename(filename) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;
 
 -- A model of one's own as a SQL function: a small CNN the demo trained (examples/make_demo_model.py),
 -- saved as TorchScript. Loaded once, batched, on every core.

@@ -22,8 +22,8 @@
 
 namespace quarry {
 
-void LoadQuarry(duckdb::DatabaseInstance& database) {
-  duckdb::ExtensionLoader loader(database, "quarry");
+void RegisterQuarry(duckdb::ExtensionLoader& loader) {
+  auto& database = loader.GetDatabaseInstance();
   loader.SetDescription("SQL over pictures, audio and text, with deep-learning models as SQL functions");
   RegisterVersionFunction(loader);
   RegisterReadImages(loader);
@@ -42,6 +42,11 @@ void LoadQuarry(duckdb::DatabaseInstance& database) {
   RegisterModelInputPushdown(database);
   // Last: the models saved in this database come back with their functions.
   RestoreModels(database);
+}
+
+void LoadQuarry(duckdb::DatabaseInstance& database) {
+  duckdb::ExtensionLoader loader(database, "quarry");
+  RegisterQuarry(loader);
 }
 
 }  // namespace quarry

@@ -198,7 +198,7 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   data->reader->SetThreadsPerFile(std::max<idx_t>(1, threads / files_at_once));
   data->parts_per_file = std::max<uint32_t>(1, data->reader->PartsPerFile());
 
-  names.push_back("path");
+  names.push_back(spec.path_column);
   return_types.push_back(duckdb::LogicalType::VARCHAR);
   for (auto& [name, type] : data->reader->Columns()) {
     names.push_back(name);
@@ -431,6 +431,27 @@ duckdb::unique_ptr<duckdb::NodeStatistics> FileScanCardinality(duckdb::ClientCon
 
 }  // namespace
 
+namespace {
+
+// What EXPLAIN shows under the scan: the patterns, how many files were listed at bind, and the
+// reader's own details (read_images: a decode size the optimizer chose for a model's input).
+duckdb::InsertionOrderPreservingMap<std::string> FileScanToString(duckdb::TableFunctionToStringInput& input) {
+  duckdb::InsertionOrderPreservingMap<std::string> result;
+  if (!input.bind_data) return result;
+  const auto& data = input.bind_data->Cast<FileScanBindData>();
+  std::string patterns;
+  for (const auto& pattern : data.patterns) patterns += (patterns.empty() ? "" : ", ") + pattern;
+  if (!data.remote_files.empty()) {
+    patterns += (patterns.empty() ? "" : ", ") + std::to_string(data.remote_files.size()) + " remote files";
+  }
+  result["Files"] = patterns;
+  result["Listed"] = std::to_string(data.first_files.size()) + (data.complete ? " files" : "+ files (streamed)");
+  for (auto& [name, value] : data.reader->ExplainDetails()) result[name] = value;
+  return result;
+}
+
+}  // namespace
+
 duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec) {
   duckdb::TableFunctionSet set(spec.name);
   auto info = duckdb::make_shared_ptr<SpecInfo>(spec);
@@ -443,6 +464,7 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
     function.filter_pushdown = false;
     function.table_scan_progress = FileScanProgress;
     function.cardinality = FileScanCardinality;
+    function.to_string = FileScanToString;
     function.named_parameters["recursive"] = duckdb::LogicalType::BOOLEAN;
     function.named_parameters["hive_partitioning"] = duckdb::LogicalType::BOOLEAN;
     function.named_parameters["drop_invalid"] = duckdb::LogicalType::BOOLEAN;

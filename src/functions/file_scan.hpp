@@ -109,6 +109,8 @@ class FileRowReader {
   // it only at least `side` pixels wide and high (a model's input size), so a reader that can decode
   // smaller (JPEG DCT scaling) may. Readers without pictures ignore it.
   virtual void HintMinimumPictureSide(int32_t side) {}
+  // What EXPLAIN shows of this reader's settings, as (name, value) pairs: e.g. how it decodes.
+  virtual std::vector<std::pair<std::string, std::string>> ExplainDetails() const { return {}; }
 };
 
 // For readers: writes row `row` of a scalar reader column that the query may not read (`vector` null):
@@ -131,6 +133,8 @@ using FileRowReaderFactory = duckdb::unique_ptr<FileRowReader> (*)(duckdb::Clien
 // Describes one file table function for MakeFileTableFunction.
 struct FileTableFunctionSpec {
   std::string name;
+  // The name of the first column, the file's path.
+  std::string path_column = "path";
   FileRowReaderFactory make_reader;
   // The reader's own named parameters (the common ones are added: recursive, hive_partitioning,
   // drop_invalid).

@@ -164,15 +164,22 @@ std::optional<duckdb::idx_t> WholeImageColumn(const duckdb::LogicalGet& get) {
 }
 
 void PushModelInputSize(duckdb::OptimizerExtensionInput&, duckdb::unique_ptr<LogicalOperator>& plan) {
-  if (!plan || !PlanIsFollowed(*plan)) return;
+  if (!plan) return;
+  // EXPLAIN shows (and EXPLAIN ANALYZE runs) the plan below it: the rule applies there, so EXPLAIN
+  // shows what the query itself does.
+  LogicalOperator* root = plan.get();
+  while (root->type == LogicalOperatorType::LOGICAL_EXPLAIN && !root->children.empty()) {
+    root = root->children[0].get();
+  }
+  if (!PlanIsFollowed(*root)) return;
   std::vector<duckdb::LogicalGet*> scans;
-  CollectImageScans(*plan, scans);
+  CollectImageScans(*root, scans);
   for (duckdb::LogicalGet* get : scans) {
     const auto column = WholeImageColumn(*get);
     if (!column) continue;
     ColumnUses uses(ColumnBinding(get->table_index, *column));
-    uses.Classify(*plan);
-    if (const auto side = uses.PictureSide(*plan)) FileScanReader(get->bind_data.get())->HintMinimumPictureSide(*side);
+    uses.Classify(*root);
+    if (const auto side = uses.PictureSide(*root)) FileScanReader(get->bind_data.get())->HintMinimumPictureSide(*side);
   }
 }
 

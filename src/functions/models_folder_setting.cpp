@@ -17,7 +17,7 @@ void RegisterModelsFolderSetting(duckdb::DatabaseInstance& database) {
   duckdb::DBConfig::GetConfig(database).AddExtensionOption(
       kSetting,
       "The folder the built-in models (ocr, speech_segments) load from; default QUARRY_MODELS_DIR, else the "
-      "build's .deps/models",
+      "quarry-models folder beside the quarry program or extension file",
       duckdb::LogicalType::VARCHAR, duckdb::Value(ml::BuiltinModelsFolder()), nullptr, duckdb::SetScope::GLOBAL);
 }
 

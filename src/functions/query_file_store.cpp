@@ -17,6 +17,14 @@ class DuckDbFile : public io::RandomAccessFile {
 
   uint64_t size() const override { return size_; }
 
+  std::optional<int64_t> modified_microseconds() const override {
+    try {
+      return file_system_.GetLastModifiedTime(*handle_).value;
+    } catch (const std::exception&) {
+      return std::nullopt;  // a file system that does not know
+    }
+  }
+
   Result<size_t> ReadAt(uint64_t offset, void* buffer, size_t length) override {
     if (offset >= size_) return size_t{0};
     const size_t wanted = static_cast<size_t>(std::min<uint64_t>(length, size_ - offset));

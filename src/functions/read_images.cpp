@@ -78,6 +78,18 @@ class ImageRowReader : public FileRowReader {
     decode.min_height = std::max(decode.min_height, side);
   }
 
+  std::vector<std::pair<std::string, std::string>> ExplainDetails() const override {
+    if (target_width > 0) {
+      return {{"Decode", "resized to " + std::to_string(target_width) + "x" + std::to_string(target_height)}};
+    }
+    if (decode.min_width > 0) {
+      // JPEGs decode at the smallest DCT scale covering this: the model input size the optimizer found.
+      return {{"Decode",
+               "min " + std::to_string(decode.min_width) + "x" + std::to_string(decode.min_height) + " (for models)"}};
+    }
+    return {{"Decode", "full size"}};
+  }
+
  private:
   Result<media::ImageHeader> ReadHeader(const io::FileStore& files, const std::string& path) const {
     auto prefix = io::ReadFileBytes(files, path, kHeaderPrefixBytes);

@@ -1,5 +1,6 @@
-// read_text: text files as rows (see read_text.hpp). `size` comes from the listing: a query reading
-// only path and size opens no file.
+// read_text: text files as rows (see read_text.hpp), with DuckDB's own read_text columns — filename,
+// content, size, last_modified — plus `error`. `size` comes from the listing: a query reading only
+// filename and size opens no file.
 #include "functions/read_text.hpp"
 
 #include "duckdb/main/extension/extension_loader.hpp"
@@ -11,12 +12,14 @@ namespace quarry {
 
 namespace {
 
-enum TextColumn : size_t { kContent = 0, kSize = 1 };
+enum TextColumn : size_t { kContent = 0, kSize = 1, kLastModified = 2 };
 
 class TextRowReader : public FileRowReader {
  public:
   std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const override {
-    return {{"content", duckdb::LogicalType::VARCHAR}, {"size", duckdb::LogicalType::BIGINT}};
+    return {{"content", duckdb::LogicalType::VARCHAR},
+            {"size", duckdb::LogicalType::BIGINT},
+            {"last_modified", duckdb::LogicalType::TIMESTAMP_TZ}};
   }
 
   RowOutcome ReadRow(const io::ListedFile& file, const RowRequest& request) const override {
@@ -25,16 +28,34 @@ class TextRowReader : public FileRowReader {
       duckdb::FlatVector::GetData<int64_t>(*size)[request.row] = static_cast<int64_t>(file.size);
     }
     auto* content = request.columns[kContent];
-    if (!content && !request.validate) return outcome;
-    auto bytes = io::ReadFileBytes(*request.files, file.path, io::kDefaultMaxFileBytes);
+    auto* last_modified = request.columns[kLastModified];
+    if (!content && !last_modified && !request.validate) return outcome;
+    std::optional<int64_t> modified;
     std::string_view text;
-    if (bytes.ok()) {
-      text = std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size());
-      if (auto invalid = io::FindInvalidUtf8(text)) {
-        outcome.error = "invalid UTF-8 at byte " + std::to_string(*invalid);
+    Result<std::vector<uint8_t>> bytes = Error{""};
+    auto opened = request.files->Open(file.path);
+    if (opened.ok()) {
+      modified = opened.value()->modified_microseconds();
+      if (content || request.validate) bytes = io::ReadFileBytes(*opened.value(), io::kDefaultMaxFileBytes);
+    }
+    if (!opened.ok()) {
+      outcome.error = opened.error();
+    } else if (content || request.validate) {
+      if (bytes.ok()) {
+        text = std::string_view(reinterpret_cast<const char*>(bytes.value().data()), bytes.value().size());
+        if (auto invalid = io::FindInvalidUtf8(text)) {
+          outcome.error = "invalid UTF-8 at byte " + std::to_string(*invalid);
+        }
+      } else {
+        outcome.error = bytes.error();
       }
-    } else {
-      outcome.error = bytes.error();
+    }
+    if (last_modified) {
+      duckdb::FlatVector::SetNull(*last_modified, request.row, !modified.has_value());
+      if (modified) {
+        duckdb::FlatVector::GetData<duckdb::timestamp_tz_t>(*last_modified)[request.row] =
+            duckdb::timestamp_tz_t(*modified);
+      }
     }
     if (content) {
       if (outcome.error) {
@@ -59,11 +80,14 @@ duckdb::unique_ptr<FileRowReader> MakeTextReader(duckdb::ClientContext&, duckdb:
 void RegisterReadText(duckdb::ExtensionLoader& loader) {
   FileTableFunctionSpec spec;
   spec.name = "read_text";
+  // DuckDB's own read_text names the path `filename`; quarry's keeps DuckDB's columns and adds error.
+  spec.path_column = "filename";
   spec.make_reader = MakeTextReader;
-  spec.description = "Text files as rows: path, content (UTF-8), size, error, Hive partition columns.";
-  spec.example = "SELECT path, length(content) FROM read_text('notes/*.txt')";
+  spec.description =
+      "Text files as rows: filename, content (UTF-8), size, last_modified, error, Hive partition columns.";
+  spec.example = "SELECT filename, length(content) FROM read_text('notes/*.txt')";
   // DuckDB has a read_text of its own, which aborts the query on the first file that is not valid
-  // UTF-8; quarry's replaces it (same path/content/size columns, error rows instead of aborts).
+  // UTF-8; quarry's replaces it with the same columns plus error: error rows instead of aborts.
   RegisterFileTableFunction(loader, spec, /*replace=*/true);
 }
 

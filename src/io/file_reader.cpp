@@ -15,12 +15,17 @@ namespace {
 
 class LocalFile : public RandomAccessFile {
  public:
-  LocalFile(int descriptor, uint64_t size) : descriptor_(descriptor), size_(size) {}
+  LocalFile(int descriptor, const struct stat& status)
+      : descriptor_(descriptor),
+        size_(static_cast<uint64_t>(status.st_size)),
+        // Whole seconds, as DuckDB's local file system reports them (its read_text and read_blob).
+        modified_microseconds_(static_cast<int64_t>(status.st_mtime) * 1000000) {}
   ~LocalFile() override { ::close(descriptor_); }
   LocalFile(const LocalFile&) = delete;
   LocalFile& operator=(const LocalFile&) = delete;
 
   uint64_t size() const override { return size_; }
+  std::optional<int64_t> modified_microseconds() const override { return modified_microseconds_; }
 
   Result<size_t> ReadAt(uint64_t offset, void* buffer, size_t length) override {
     size_t done = 0;
@@ -38,6 +43,7 @@ class LocalFile : public RandomAccessFile {
  private:
   int descriptor_;
   uint64_t size_;
+  int64_t modified_microseconds_;
 };
 
 class PosixFileStore : public FileStore {
@@ -52,7 +58,7 @@ class PosixFileStore : public FileStore {
       ::close(descriptor);
       return Error{"not a regular file"};
     }
-    return std::unique_ptr<RandomAccessFile>(new LocalFile(descriptor, static_cast<uint64_t>(status.st_size)));
+    return std::unique_ptr<RandomAccessFile>(new LocalFile(descriptor, status));
   }
 };
 
@@ -67,12 +73,16 @@ Result<std::vector<uint8_t>> ReadFileBytes(const FileStore& store, const std::st
                                            uint64_t max_file_bytes) {
   auto file = store.Open(path);
   if (!file.ok()) return Error{file.error()};
-  const uint64_t size = file.value()->size();
+  return ReadFileBytes(*file.value(), prefix_bytes, max_file_bytes);
+}
+
+Result<std::vector<uint8_t>> ReadFileBytes(RandomAccessFile& file, uint64_t prefix_bytes, uint64_t max_file_bytes) {
+  const uint64_t size = file.size();
   if (prefix_bytes >= max_file_bytes && size > max_file_bytes) {
     return Error{"file is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max_file_bytes)};
   }
   std::vector<uint8_t> bytes(std::min(size, prefix_bytes));
-  auto read = file.value()->ReadAt(0, bytes.data(), bytes.size());
+  auto read = file.ReadAt(0, bytes.data(), bytes.size());
   if (!read.ok()) return Error{read.error()};
   bytes.resize(read.value());
   return bytes;

@@ -25,6 +25,10 @@ Result<uint64_t> RegularFileSize(const std::string& path);
 Result<std::vector<uint8_t>> ReadFileBytes(const FileStore& store, const std::string& path, uint64_t prefix_bytes,
                                            uint64_t max_file_bytes = kDefaultMaxFileBytes);
 
+// The same from a file already open.
+Result<std::vector<uint8_t>> ReadFileBytes(RandomAccessFile& file, uint64_t prefix_bytes,
+                                           uint64_t max_file_bytes = kDefaultMaxFileBytes);
+
 // The same from the machine's own files.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path, uint64_t prefix_bytes,
                                            uint64_t max_file_bytes = kDefaultMaxFileBytes);

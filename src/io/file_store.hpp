@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -22,6 +23,9 @@ class RandomAccessFile {
   virtual ~RandomAccessFile() = default;
   // The file's size in bytes when it was opened.
   virtual uint64_t size() const = 0;
+  // When the file was last modified, in microseconds since 1970-01-01 UTC, when the store knows (the
+  // machine's own files: whole seconds, as DuckDB reports them).
+  virtual std::optional<int64_t> modified_microseconds() const { return std::nullopt; }
   // Reads up to `length` bytes at `offset` into `buffer`: the bytes read (fewer only at the end of the
   // file, 0 past it), or an Error.
   virtual Result<size_t> ReadAt(uint64_t offset, void* buffer, size_t length) = 0;

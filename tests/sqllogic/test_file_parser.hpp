@@ -4,7 +4,8 @@
 //   statement ok | statement error          SQL on the following lines; for error, an optional
 //                                           "----" line followed by a substring of the expected message
 //   query <types> [nosort|rowsort|valuesort] SQL, "----", then the expected rows, values tab-separated
-//                                           (or one value per line); NULL, (empty) for ''
+//                                           (or one value per line); NULL, (empty) for '';
+//                                           <REGEX>:pattern for a value the pattern matches whole
 //   load <path>  |  restart                 (re)open the database at <path> (__TEST_DIR__ is a
 //                                           per-file temporary folder), or reopen the current one
 //   database <name>                         switch to another in-memory database of this process,

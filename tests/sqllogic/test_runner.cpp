@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 
 #include "api/api_impl.hpp"
@@ -15,6 +16,9 @@
 namespace quarry::sqllogic {
 
 namespace {
+
+// An expected value "<REGEX>:pattern" matches any value the ECMAScript pattern matches whole.
+constexpr const char* kRegexPrefix = "<REGEX>:";
 
 std::string RenderValue(const Value& value) {
   if (value.is_null()) return "NULL";
@@ -43,6 +47,9 @@ bool ParseNumber(const std::string& text, double& number) {
 
 bool ValuesMatch(const std::string& expected, const std::string& actual, char column_type) {
   if (expected == actual) return true;
+  if (expected.rfind(kRegexPrefix, 0) == 0) {
+    return std::regex_match(actual, std::regex(expected.substr(std::string_view(kRegexPrefix).size())));
+  }
   double expected_number = 0;
   double actual_number = 0;
   if (column_type == 'R' && ParseNumber(expected, expected_number) && ParseNumber(actual, actual_number)) {
