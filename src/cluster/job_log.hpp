@@ -33,8 +33,9 @@ struct ShareRecord {
   uint64_t bytes = 0;
 };
 
-// What a share left when it was committed: the attempt whose answer won and its output files (final
-// names, relative to the job's output folder; empty for a query whose rows went to the coordinator).
+// What a share left when it was committed: the attempt whose answer won and the names of its staged
+// output files (output_commit.hpp publishes them as PublishedName(share, name); none for a query
+// whose rows went to the coordinator).
 struct CommitRecord {
   uint64_t share = 0;
   uint32_t attempt = 0;

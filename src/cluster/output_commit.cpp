@@ -115,6 +115,26 @@ Result<bool> RemoveStaging(const std::string& output) {
   return true;
 }
 
+Result<std::vector<std::string>> RecoverOutputs(const std::string& output, const JobState& state) {
+  std::vector<std::string> published;
+  for (const auto& [share, commit] : state.commits) {
+    auto done = PublishShare(output, share, commit.attempt, commit.outputs);
+    if (!done.ok()) return Error{done.error()};
+    for (const auto& name : commit.outputs) published.push_back(PublishedName(share, name));
+  }
+  auto removed = RemoveStaging(output);
+  if (!removed.ok()) return Error{removed.error()};
+  return published;
+}
+
+Result<bool> FinishJob(JobLog& log, const std::string& output, const std::vector<std::string>& files) {
+  auto removed = RemoveStaging(output);
+  if (!removed.ok()) return removed;
+  auto written = WriteManifest(output, files);
+  if (!written.ok()) return written;
+  return log.Finish();
+}
+
 Result<bool> WriteManifest(const std::string& output, const std::vector<std::string>& files) {
   std::string json = "{\"files\": [";
   for (size_t i = 0; i < files.size(); i++) json += (i ? ", " : "") + JsonString(files[i]);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/job_log.hpp"
 #include "common/result.hpp"
 
 namespace quarry::cluster {
@@ -45,8 +46,17 @@ Result<bool> DiscardAttempt(const std::string& output, uint64_t share, uint32_t 
 // Removes every staging folder left under `output` (after a resume has published what was committed).
 Result<bool> RemoveStaging(const std::string& output);
 
+// On a resume: publishes again every share the log holds committed (finishing renames a crash cut
+// short), then removes every other staging folder. Returns the published names of all committed
+// shares, in share order.
+Result<std::vector<std::string>> RecoverOutputs(const std::string& output, const JobState& state);
+
 // Writes the manifest listing `files` (published names) durably and atomically.
 Result<bool> WriteManifest(const std::string& output, const std::vector<std::string>& files);
+
+// The job's last step, once every share is committed and published: removes what is left of staging
+// (attempts that lost), writes the manifest of `files`, and records in `log` that the job is finished.
+Result<bool> FinishJob(JobLog& log, const std::string& output, const std::vector<std::string>& files);
 
 inline constexpr const char* kManifestName = "_quarry_manifest.json";
 inline constexpr const char* kStagingName = ".quarry-staging";

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# tests/cluster/mpi_share_job_test.sh [BUILD_DIR] — the commit protocol (src/cluster/) under a real
+# mpirun: 3 processes over TCP (rank 0 coordinates, 2 workers) cut 200 files into shares, write a part
+# file per share and commit them through the job log. Checked: a clean run lists every input file
+# exactly once across its part files and its manifest names them all; a worker killed (SIGKILL) in the
+# middle of a share ends the job (Open MPI stops every rank), and --resume with the same job folder
+# ends with exactly the clean run's rows; the same when rank 0 is killed between a commit and its
+# publishing; a straggler's share run twice is counted once. Prints "mpi: N passed, N failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+check=$build/quarry_mpi_share_check
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+
+run() {  # run [ENV=VALUE...] -- ARGS...: the check program under mpirun -n 3; its status
+  local environment=()
+  while [ "$1" != "--" ]; do environment+=(-x "$1"); shift; done
+  shift
+  timeout 300 mpirun --allow-run-as-root --oversubscribe -n 3 --mca btl tcp,self \
+    "${environment[@]}" "$check" "$@" >"$scratch/last.log" 2>&1
+}
+
+# 200 input files in 5 folders.
+for i in $(seq 0 199); do
+  mkdir -p "$scratch/input/d$((i % 5))"
+  echo "$i" >"$scratch/input/d$((i % 5))/file$i.txt"
+done
+find "$scratch/input" -type f | sort >"$scratch/expected.txt"
+
+# The rows a finished job's output holds: every line of the files its manifest names, sorted.
+rows() {
+  local output=$1
+  /usr/bin/python3 -c '
+import json, sys
+output = sys.argv[1]
+for name in json.load(open(output + "/_quarry_manifest.json"))["files"]:
+    sys.stdout.write(open(output + "/" + name).read())' "$output" | sort
+}
+# same_rows NAME OUTPUT: the output's rows are the input files, each once, and nothing is staged.
+same_rows() {
+  if ! diff -q <(rows "$2") "$scratch/expected.txt" >/dev/null; then
+    fail "$1: rows differ from the input files"
+  elif [ -e "$2/.quarry-staging" ]; then
+    fail "$1: staging files were left"
+  elif [ "$(ls "$2" | grep -c '^part-')" -ne "$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["files"]))' "$2/_quarry_manifest.json")" ]; then
+    fail "$1: part files that the manifest does not name"
+  else
+    ok "$1"
+  fi
+}
+
+if run -- "$scratch/input" "$scratch/job-clean" "$scratch/out-clean"; then
+  same_rows "a clean run over 3 ranks" "$scratch/out-clean"
+else
+  fail "a clean run over 3 ranks: $(tail -5 "$scratch/last.log")"
+fi
+
+if run QUARRY_TEST_SLOW_RANK=2 -- "$scratch/input" "$scratch/job-slow" "$scratch/out-slow"; then
+  same_rows "a straggler's shares run twice count once" "$scratch/out-slow"
+else
+  fail "a straggler: $(tail -5 "$scratch/last.log")"
+fi
+
+# A job that was never resumed cannot start over the same folder by mistake.
+if run -- "$scratch/input" "$scratch/job-clean" "$scratch/out-clean"; then
+  fail "a second run over a finished job folder was accepted"
+elif grep -q "holds a job already" "$scratch/last.log"; then
+  ok "a job folder in use needs --resume"
+else
+  fail "a second run over a job folder: $(tail -3 "$scratch/last.log")"
+fi
+
+for death in QUARRY_TEST_WORKER_DIES_AT_SHARE=20 QUARRY_TEST_COORDINATOR_DIES_AFTER=30; do
+  name=${death%%=*}
+  if run "$death" -- "$scratch/input" "$scratch/job-$name" "$scratch/out-$name"; then
+    fail "$death: the job did not stop"
+    continue
+  fi
+  if [ -e "$scratch/out-$name/_quarry_manifest.json" ]; then
+    fail "$death: a manifest was written by a job that died"
+    continue
+  fi
+  committed=$(grep -c $'\tcommit\t\|^[0-9a-f]* commit' "$scratch/job-$name/job.log")
+  if run -- "$scratch/input" "$scratch/job-$name" "$scratch/out-$name" --resume; then
+    same_rows "killed ($death, $committed shares committed before), resumed" "$scratch/out-$name"
+  else
+    fail "resume after $death: $(tail -5 "$scratch/last.log")"
+  fi
+done
+
+echo "mpi: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
