@@ -5,24 +5,34 @@
 # exactly once across its part files and its manifest names them all; a worker killed (SIGKILL) in the
 # middle of a share ends the job (Open MPI stops every rank), and --resume with the same job folder
 # ends with exactly the clean run's rows; the same when rank 0 is killed between a commit and its
-# publishing; a straggler's share run twice is counted once. Prints "mpi: N passed, N failed".
+# publishing; a straggler's share run twice is counted once. Then the same under Slurm's srun, on a
+# one-node Slurm the test starts (tests/cluster/local_slurm.sh). Prints "mpi: N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 check=$build/quarry_mpi_share_check
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+trap '"$root/tests/cluster/local_slurm.sh" stop "$scratch/slurm"; rm -rf "$scratch"' EXIT
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
 
-run() {  # run [ENV=VALUE...] -- ARGS...: the check program under mpirun -n 3; its status
+launcher=mpirun
+run() {  # run [ENV=VALUE...] -- ARGS...: the check program under the launcher, 3 processes; its status
   local environment=()
-  while [ "$1" != "--" ]; do environment+=(-x "$1"); shift; done
+  while [ "$1" != "--" ]; do environment+=("$1"); shift; done
   shift
-  timeout 300 mpirun --allow-run-as-root --oversubscribe -n 3 --mca btl tcp,self \
-    "${environment[@]}" "$check" "$@" >"$scratch/last.log" 2>&1
+  if [ "$launcher" = mpirun ]; then
+    local exports=()
+    for variable in "${environment[@]}"; do exports+=(-x "$variable"); done
+    timeout 300 mpirun --allow-run-as-root --oversubscribe -n 3 --mca btl tcp,self \
+      "${exports[@]}" "$check" "$@" >"$scratch/last.log" 2>&1
+  else
+    local exports=ALL
+    for variable in "${environment[@]}"; do exports+=",$variable"; done
+    timeout 300 srun -K -n 3 --mpi=pmix --export="$exports" "$check" "$@" >"$scratch/last.log" 2>&1
+  fi
 }
 
 # 200 input files in 5 folders.
@@ -92,6 +102,27 @@ for death in QUARRY_TEST_WORKER_DIES_AT_SHARE=20 QUARRY_TEST_COORDINATOR_DIES_AF
     fail "resume after $death: $(tail -5 "$scratch/last.log")"
   fi
 done
+
+# The same job under Slurm for real: a one-node Slurm started here, `srun -n 3` (PMIx), a worker killed
+# (srun -K ends the step), resumed.
+if "$root/tests/cluster/local_slurm.sh" start "$scratch/slurm" >"$scratch/slurm.log" 2>&1; then
+  source "$scratch/slurm/env"
+  launcher=srun
+  if run -- "$scratch/input" "$scratch/job-srun" "$scratch/out-srun"; then
+    same_rows "srun -n 3 under a Slurm started by the test" "$scratch/out-srun"
+  else
+    fail "srun -n 3: $(tail -5 "$scratch/last.log")"
+  fi
+  if run QUARRY_TEST_WORKER_DIES_AT_SHARE=10 -- "$scratch/input" "$scratch/job-srun-killed" "$scratch/out-srun-killed"; then
+    fail "srun: the job with a killed worker did not stop"
+  elif run -- "$scratch/input" "$scratch/job-srun-killed" "$scratch/out-srun-killed" --resume; then
+    same_rows "srun: a worker killed, the job resumed" "$scratch/out-srun-killed"
+  else
+    fail "srun: resume: $(tail -5 "$scratch/last.log")"
+  fi
+else
+  fail "a local Slurm did not start: $(tail -5 "$scratch/slurm.log")"
+fi
 
 echo "mpi: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
