@@ -28,6 +28,33 @@ int RunShell(int argc, char** argv) {
   }
   std::ios::sync_with_stdio(false);
 
+  // Under mpirun or srun: one job over many processes. Rank 0 is the shell; the others serve it, each
+  // with a database in memory (the database file is rank 0's).
+  std::unique_ptr<quarry::Cluster> cluster;
+  if (quarry::Cluster::Launched()) {
+    if (options->resume && options->job_folder.empty()) {
+      std::cerr << "quarry: --resume needs the job's folder: --job-dir DIR\n";
+      return 2;
+    }
+    try {
+      cluster = std::make_unique<quarry::Cluster>(quarry::ClusterOptions{options->job_folder, options->resume});
+    } catch (const std::exception& exception) {
+      std::cerr << "quarry: cannot join the job: " << exception.what() << '\n';
+      return 1;
+    }
+    if (!cluster->coordinator()) {
+      quarry::Database workspace;
+      return cluster->Serve(workspace);
+    }
+  }
+  // However rank 0 ends, the workers are told to.
+  struct EndOfJob {
+    quarry::Cluster* cluster;
+    ~EndOfJob() {
+      if (cluster) cluster->Finish();
+    }
+  } end_of_job{cluster.get()};
+
   std::unique_ptr<quarry::Database> database;
   try {
     quarry::DatabaseOptions database_options;
@@ -39,6 +66,7 @@ int RunShell(int argc, char** argv) {
   }
 
   Shell shell(*database, std::cout, std::cerr);
+  shell.SetCluster(cluster.get());
   shell.SetFormat(options->format);
   // DuckDB's progress bar draws on the terminal; it would only garble a pipe or a file.
   shell.EnableProgressBar(isatty(STDOUT_FILENO));

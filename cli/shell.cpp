@@ -97,7 +97,7 @@ bool Shell::QueryAndPrint(const std::string& sql) {
   }
   QueryOptions options;
   options.stream = format_->streams();
-  QueryResult result = connection_.Query(sql, options);
+  QueryResult result = cluster_ ? cluster_->Query(connection_, sql) : connection_.Query(sql, options);
   if (result.ok() && result.returns_rows()) {
     format_->Write(result, out_);
   }

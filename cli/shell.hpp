@@ -13,6 +13,7 @@
 
 #include "line_editor.hpp"
 #include "output_format.hpp"
+#include "quarry/cluster.hpp"
 #include "quarry/database.hpp"
 #include "statement_splitter.hpp"
 
@@ -43,12 +44,15 @@ class Shell {
   void SetMaxRows(uint64_t rows);
   void EnableProgressBar(bool enabled) { connection_.EnableProgressBar(enabled); }
   void RequestQuit() { quit_ = true; }
+  // Runs statements as rank 0 of a job over many processes (nullptr: alone, the default).
+  void SetCluster(Cluster* cluster) { cluster_ = cluster; }
   bool quit_requested() const { return quit_; }
 
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
  private:
+  Cluster* cluster_ = nullptr;
   // Feeds one line of input: a dot command when no statement is pending, otherwise SQL.
   bool RunLine(const std::string& line, bool stop_on_error);
   // RunStatement's work, which may throw.

@@ -31,6 +31,10 @@ std::string ShellUsage() {
          JoinedFormatNames() +
          " (default box)\n"
          "  --readonly         open the database read-only\n"
+         "  --job-dir DIR      under mpirun or srun: the job's folder on a shared file system, holding\n"
+         "                     its log and results (default: a new folder under .quarry-jobs/)\n"
+         "  --resume           under mpirun or srun: go on with the job in --job-dir (required), redoing\n"
+         "                     only what was not committed\n"
          "  --version          print the versions of quarry and DuckDB\n"
          "  -h, --help         print this help\n"
          "\n"
@@ -70,6 +74,12 @@ std::optional<ShellOptions> ParseShellOptions(const std::vector<std::string>& ar
         return std::nullopt;
       }
       options.format = format;
+    } else if (argument == "--job-dir") {
+      auto value = take_value(argument);
+      if (!value) return std::nullopt;
+      options.job_folder = *value;
+    } else if (argument == "--resume") {
+      options.resume = true;
     } else if (argument == "--readonly" || argument == "-readonly") {
       options.read_only = true;
     } else if (argument == "--version" || argument == "-version") {

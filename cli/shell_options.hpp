@@ -23,6 +23,9 @@ struct ShellOptions {
   bool read_only = false;
   bool show_version = false;
   bool show_help = false;
+  // Under an MPI launcher (mpirun, srun): the job's folder, and whether to go on with the job it holds.
+  std::string job_folder;  // empty: a new folder under .quarry-jobs/
+  bool resume = false;
 };
 
 // Parses the arguments after the program name; on a mistake returns nullopt and sets `error`.

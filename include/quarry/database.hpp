@@ -62,6 +62,7 @@ class Connection {
   void Interrupt();
 
   class Impl;
+  Impl& impl() { return *impl_; }
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 
 #include "duckdb/common/column_index.hpp"
 #include "duckdb/function/table_function.hpp"
@@ -164,6 +165,14 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   options.recursive = BooleanParameter(input, "recursive", false);
   options.hive_partitioning = BooleanParameter(input, "hive_partitioning", true);
   data->drop_invalid = BooleanParameter(input, "drop_invalid", false);
+  // share_files: the files of one share of a distributed job (src/api/cluster_session.cpp): the
+  // listing of the patterns, as always (partition columns included), limited to these files.
+  auto share_files = input.named_parameters.find("share_files");
+  if (share_files != input.named_parameters.end() && !share_files->second.IsNull()) {
+    std::set<std::string> files;
+    for (const auto& file : duckdb::ListValue::GetChildren(share_files->second)) files.insert(file.ToString());
+    options.exclude = [files = std::move(files)](const std::string& path) { return files.count(path) == 0; };
+  }
   data->reader = spec.make_reader(context, input);
 
   data->function_name = spec.name;
@@ -468,6 +477,7 @@ duckdb::TableFunctionSet MakeFileTableFunction(const FileTableFunctionSpec& spec
     function.named_parameters["recursive"] = duckdb::LogicalType::BOOLEAN;
     function.named_parameters["hive_partitioning"] = duckdb::LogicalType::BOOLEAN;
     function.named_parameters["drop_invalid"] = duckdb::LogicalType::BOOLEAN;
+    function.named_parameters["share_files"] = duckdb::LogicalType::LIST(duckdb::LogicalType::VARCHAR);
     for (const auto& [name, type] : spec.named_parameters) function.named_parameters[name] = type;
     function.function_info = info;
     set.AddFunction(std::move(function));

@@ -1,0 +1,37 @@
+-- The distributed SQL corpus (tests/cluster/distributed_sql_test.sh): run by one process and by a job
+-- of 3 processes; the outputs must be equal. Reads the demo's files (scripts/demo).
+CREATE MODEL kind_of FROM 'examples/.data/models/photo_or_document.pt'
+  WITH (task = 'image_classification', labels = 'examples/.data/models/labels.txt', input_size = 64,
+        resize = 'stretch', top_k = 2);
+CREATE MACRO wide(i) AS i.width > 500;
+-- Shares: projections and model functions over read_images, Hive partition columns, error rows.
+SELECT parse_filename(path) AS file, kind, image.width, kind_of(image)[1].description AS label,
+       round(kind_of(image)[1].probability, 4) AS p, error
+FROM read_images('examples/.data/photos', recursive := true) ORDER BY file;
+-- Shares: a filter (with a macro), ORDER BY on two columns, LIMIT.
+SELECT parse_filename(path) AS file, kind_of(path)[1].description AS label
+FROM read_images(['examples/.data/documents', 'examples/.data/photos/kind=photo'], recursive := true)
+WHERE wide(image) ORDER BY label DESC, file LIMIT 7;
+-- Shares: text, audio with the built-in voice activity model, PDF pages.
+SELECT parse_filename(filename) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;
+SELECT parse_filename(path) AS file, len(speech_segments(audio)) AS segments, error
+FROM read_audio('examples/.data/audio') ORDER BY file;
+SELECT page, length(text) AS characters, image.width FROM read_pdf('examples/.data/pdf/report.pdf', dpi := 40) ORDER BY page;
+-- Shares: the built-in OCR, by image.
+SELECT parse_filename(path) AS file, regexp_extract(ocr_text(image), 'TOTAL ([0-9.]+)', 1) AS total
+FROM read_images('examples/.data/documents/page_0[01].png') ORDER BY file;
+-- Rank 0 alone (right, not faster): an aggregate over a partition column, a join with VALUES, a
+-- window over the result.
+SELECT kind, count(*) AS files, count(error) AS broken FROM read_images('examples/.data/photos', recursive := true)
+GROUP BY kind ORDER BY kind;
+SELECT v.kind, v.note, count(r.path) AS files
+FROM (VALUES ('photo', 'pictures'), ('broken', 'bad files')) v(kind, note)
+LEFT JOIN read_images('examples/.data/photos', recursive := true) r ON r.kind = v.kind GROUP BY ALL ORDER BY v.kind;
+SELECT file, width, rank() OVER (ORDER BY width DESC, file) AS by_width
+FROM (SELECT parse_filename(path) AS file, image.width AS width FROM read_images('examples/.data/photos/kind=photo'))
+ORDER BY by_width;
+-- COPY to Parquet: written by the workers as part files, read back here.
+COPY (SELECT parse_filename(path) AS file, kind_of(image)[1].description AS label
+      FROM read_images('examples/.data/photos', recursive := true))
+TO '__OUTPUT__/labels' (FORMAT parquet, PER_THREAD_OUTPUT true);
+SELECT file, label FROM read_parquet('__OUTPUT__/labels/*.parquet') ORDER BY file;
