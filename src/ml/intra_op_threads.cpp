@@ -1,6 +1,8 @@
 // IntraOpThreadScope (see intra_op_threads.hpp).
 #include "ml/intra_op_threads.hpp"
 
+#include <sched.h>
+
 #include <omp.h>
 
 #include <algorithm>
@@ -47,6 +49,18 @@ int64_t PeakMemory(int64_t now) {
   return std::clamp(recent_gap.load() * 3 / 2, kMinPeakMemory, kMaxPeakMemory);
 }
 
+// The cores this process may run on: its CPU affinity (a launcher that binds each rank of a job to a
+// core, a cgroup cpuset), else every core of the machine.
+int UsableCores() {
+  static const int cores = [] {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }();
+  return cores;
+}
+
 }  // namespace
 
 IntraOpThreadScope::IntraOpThreadScope() {
@@ -58,8 +72,7 @@ IntraOpThreadScope::IntraOpThreadScope() {
     recent_peak = peak = running;
     recent_peak_time = now;
   }
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  threads_ = std::max(1, cores / std::max(running, peak));
+  threads_ = std::max(1, UsableCores() / std::max(running, peak));
   thread_local int configured = 0;
   if (configured != threads_) {
     omp_set_num_threads(threads_);  // this thread's setting only
