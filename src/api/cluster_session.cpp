@@ -226,8 +226,9 @@ class Cluster::Impl {
       impl->returns_rows = false;
       return QueryResult(std::move(impl));
     }
-    if (files.empty()) return connection.Query(ShareFilesSql(plan.worker_sql, {}) + plan.final_clause);
-    return connection.Query("SELECT * FROM read_parquet([" + list + "], union_by_name := true)" + plan.final_clause);
+    const std::string parts = files.empty() ? "(" + ShareFilesSql(plan.worker_sql, {}) + ")"
+                                            : "read_parquet([" + list + "], union_by_name := true)";
+    return connection.Query(FinalSql(plan.final_sql, parts));
   }
 
   ClusterOptions options_;

@@ -1,6 +1,8 @@
 // PlanDistributed: which statements a job splits into shares (see distributed_statement.hpp).
 #include "api/distributed_statement.hpp"
 
+#include "api/distributed_aggregation.hpp"
+
 #include <map>
 #include <set>
 
@@ -16,10 +18,12 @@
 #include "duckdb/parser/parsed_data/copy_info.hpp"
 #include "duckdb/parser/parsed_data/create_info.hpp"
 #include "duckdb/parser/parsed_expression_iterator.hpp"
+#include "duckdb/parser/parser.hpp"
 #include "duckdb/parser/query_node/select_node.hpp"
 #include "duckdb/parser/statement/copy_statement.hpp"
 #include "duckdb/parser/statement/create_statement.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
+#include "duckdb/parser/tableref/basetableref.hpp"
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 
 namespace quarry {
@@ -35,43 +39,6 @@ DistributedStatement OnCoordinator(std::string reason) {
   DistributedStatement statement;
   statement.reason = std::move(reason);
   return statement;
-}
-
-// Whether `expression` is per-row work: no aggregate, window or subquery anywhere in it (macros are
-// looked into). `context` must be in a transaction.
-bool IsPerRow(duckdb::ClientContext& context, const ParsedExpression& expression, int depth = 0) {
-  if (depth > 16) return false;
-  switch (expression.GetExpressionClass()) {
-    case ExpressionClass::WINDOW:
-    case ExpressionClass::SUBQUERY:
-    case ExpressionClass::DEFAULT:
-      return false;
-    case ExpressionClass::FUNCTION: {
-      const auto& function = expression.Cast<duckdb::FunctionExpression>();
-      if (function.distinct || function.filter || !function.order_bys->orders.empty()) return false;
-      auto lookup = [&](duckdb::CatalogType type) {
-        return duckdb::Catalog::GetEntry(context, function.catalog, function.schema,
-                                         duckdb::EntryLookupInfo(type, function.function_name),
-                                         duckdb::OnEntryNotFound::RETURN_NULL);
-      };
-      auto scalar = lookup(duckdb::CatalogType::SCALAR_FUNCTION_ENTRY);
-      if (!scalar) {
-        auto macro = lookup(duckdb::CatalogType::MACRO_ENTRY);
-        if (!macro) return false;  // an aggregate, or unknown
-        for (const auto& overload : macro->Cast<duckdb::ScalarMacroCatalogEntry>().macros) {
-          const auto& body = overload->Cast<duckdb::ScalarMacroFunction>().expression;
-          if (!body || !IsPerRow(context, *body, depth + 1)) return false;
-        }
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  bool per_row = true;
-  duckdb::ParsedExpressionIterator::EnumerateChildren(
-      expression, [&](const ParsedExpression& child) { per_row = per_row && IsPerRow(context, child, depth); });
-  return per_row;
 }
 
 // A constant string or list of strings (the file table function's first argument).
@@ -112,10 +79,22 @@ std::optional<bool> ConstantBoolean(const ParsedExpression& argument) {
   }
 }
 
+// Adds `share_files := <marker>` to the file function call of the worker's query text.
+void AddShareFiles(std::string& worker_sql) {
+  auto statements = duckdb::Parser();
+  statements.ParseQuery(worker_sql);
+  auto& node = statements.statements[0]->Cast<duckdb::SelectStatement>().node->Cast<duckdb::SelectNode>();
+  auto marker = duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value("__quarry_share_files__"));
+  marker->SetAlias("share_files");
+  node.from_table->Cast<duckdb::TableFunctionRef>().function->Cast<duckdb::FunctionExpression>().children.push_back(
+      std::move(marker));
+  worker_sql = node.ToString();
+}
+
 // Fills `statement` from a SELECT node it can split; the reason it cannot otherwise. `allow_order`:
 // ORDER BY/LIMIT may stay on rank 0 (a query), or not (COPY).
 std::optional<std::string> PlanSelect(duckdb::ClientContext& context, duckdb::QueryNode& query, bool allow_order,
-                                      DistributedStatement& statement) {
+                                      const std::set<std::string>& wide_sums, DistributedStatement& statement) {
   if (query.type != duckdb::QueryNodeType::SELECT_NODE) return "not a plain SELECT";
   auto& node = query.Cast<duckdb::SelectNode>();
   if (!node.cte_map.map.empty()) return "it has a WITH clause";
@@ -138,14 +117,19 @@ std::optional<std::string> PlanSelect(duckdb::ClientContext& context, duckdb::Qu
       (name == "recursive" ? statement.recursive : statement.hive_partitioning) = *value;
     }
   }
-  if (!node.groups.group_expressions.empty() || node.having || node.qualify || node.sample) {
-    return "it groups, filters groups or samples";
-  }
-  if (node.aggregate_handling != duckdb::AggregateHandling::STANDARD_HANDLING) return "it aggregates";
-  for (const auto& expression : node.select_list) {
-    if (!IsPerRow(context, *expression)) return "its select list aggregates, uses windows or subqueries";
-  }
   if (node.where_clause && !IsPerRow(context, *node.where_clause)) return "its WHERE clause is not per row";
+  if (node.having || node.qualify || node.sample) return "it filters groups or samples";
+  bool per_row =
+      node.groups.group_expressions.empty() && node.aggregate_handling == duckdb::AggregateHandling::STANDARD_HANDLING;
+  for (const auto& expression : node.select_list) per_row = per_row && IsPerRow(context, *expression);
+  if (!per_row) {
+    // Grouped or aggregated: partial aggregates on the workers, combined on rank 0.
+    if (!allow_order) return "COPY of an aggregation";
+    auto reason = PlanAggregation(context, node, wide_sums, statement);
+    if (reason) return reason;
+    AddShareFiles(statement.worker_sql);
+    return std::nullopt;
+  }
   std::string final_clause;
   for (const auto& modifier : node.modifiers) {
     if (!allow_order) return "COPY of an ordered or limited query";
@@ -164,24 +148,20 @@ std::optional<std::string> PlanSelect(duckdb::ClientContext& context, duckdb::Qu
   auto worker = node.Copy();
   auto& worker_node = worker->Cast<duckdb::SelectNode>();
   worker_node.modifiers.clear();
-  auto marker = duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value("__quarry_share_files__"));
-  marker->SetAlias("share_files");
-  worker_node.from_table->Cast<duckdb::TableFunctionRef>()
-      .function->Cast<duckdb::FunctionExpression>()
-      .children.push_back(std::move(marker));
   statement.worker_sql = worker_node.ToString();
+  AddShareFiles(statement.worker_sql);
   // Rank 0's part: the query's ORDER BY and LIMIT, over the gathered rows.
   auto ordered = duckdb::make_uniq<duckdb::SelectNode>();
   ordered->select_list.push_back(duckdb::make_uniq<duckdb::StarExpression>());
+  ordered->from_table = duckdb::make_uniq<duckdb::BaseTableRef>();
+  ordered->from_table->Cast<duckdb::BaseTableRef>().table_name = kPartsMarker;
   for (auto& modifier : node.modifiers) ordered->modifiers.push_back(modifier->Copy());
-  const std::string rendered = ordered->ToString();  // "SELECT * ORDER BY ... LIMIT ..."
-  const auto clause_start =
-      rendered.find(" ORDER BY ") != std::string::npos ? rendered.find(" ORDER BY ") : rendered.find(" LIMIT ");
-  statement.final_clause = clause_start == std::string::npos ? "" : rendered.substr(clause_start);
+  statement.final_sql = ordered->ToString();
   return std::nullopt;
 }
 
-DistributedStatement PlanInTransaction(duckdb::ClientContext& context, duckdb::SQLStatement& parsed) {
+DistributedStatement PlanInTransaction(duckdb::ClientContext& context, duckdb::SQLStatement& parsed,
+                                       const std::set<std::string>& wide_sums) {
   using duckdb::StatementType;
   switch (parsed.type) {
     case StatementType::EXTENSION_STATEMENT:  // CREATE MODEL, DROP MODEL
@@ -203,7 +183,7 @@ DistributedStatement PlanInTransaction(duckdb::ClientContext& context, duckdb::S
     }
     case StatementType::SELECT_STATEMENT: {
       DistributedStatement statement;
-      auto reason = PlanSelect(context, *parsed.Cast<duckdb::SelectStatement>().node, true, statement);
+      auto reason = PlanSelect(context, *parsed.Cast<duckdb::SelectStatement>().node, true, wide_sums, statement);
       if (reason) return OnCoordinator(*reason);
       statement.kind = DistributedStatement::Kind::kShares;
       return statement;
@@ -250,7 +230,7 @@ DistributedStatement PlanInTransaction(duckdb::ClientContext& context, duckdb::S
           return OnCoordinator("COPY option " + key + " is not split");
         copy_options += ", " + key + " " + duckdb::KeywordHelper::WriteQuoted(value, '\'');
       }
-      auto reason = PlanSelect(context, *info.select_statement, false, statement);
+      auto reason = PlanSelect(context, *info.select_statement, false, wide_sums, statement);
       if (reason) return OnCoordinator(*reason);
       statement.kind = DistributedStatement::Kind::kShares;
       statement.copy_folder = target;
@@ -269,12 +249,75 @@ DistributedStatement PlanDistributed(duckdb::ClientContext& context, const std::
     auto statements = context.ParseStatements(sql);
     if (statements.size() != 1) return OnCoordinator("not one statement");
     DistributedStatement statement;
-    context.RunFunctionInTransaction([&] { statement = PlanInTransaction(context, *statements[0]); });
-    return statement;
+    context.RunFunctionInTransaction([&] { statement = PlanInTransaction(context, *statements[0], {}); });
+    if (statement.kind != DistributedStatement::Kind::kShares ||
+        statement.worker_sql.find(" AS __qa") == std::string::npos) {
+      return statement;
+    }
+    // A split aggregation: which partial sums are 128-bit integers (Parquet cannot carry them)?
+    auto prepared = context.Prepare(ShareFilesSql(statement.worker_sql, {}));  // no files, all the columns
+    if (prepared->HasError()) return OnCoordinator(prepared->GetError());
+    std::set<std::string> wide_sums;
+    for (size_t i = 0; i < prepared->GetTypes().size(); i++) {
+      const auto type = prepared->GetTypes()[i].id();
+      if (type == duckdb::LogicalTypeId::HUGEINT || type == duckdb::LogicalTypeId::UHUGEINT) {
+        wide_sums.insert(prepared->GetNames()[i]);
+      }
+    }
+    if (wide_sums.empty()) return statement;
+    auto reparsed = context.ParseStatements(sql);
+    DistributedStatement typed;
+    context.RunFunctionInTransaction([&] { typed = PlanInTransaction(context, *reparsed[0], wide_sums); });
+    return typed;
   } catch (const std::exception& error) {
     // What does not parse here fails on rank 0 with DuckDB's own message.
     return OnCoordinator(duckdb::ErrorData(error).RawMessage());
   }
+}
+
+// Whether `expression` is per-row work: no aggregate, window or subquery anywhere in it (macros are
+// looked into). `context` must be in a transaction.
+bool IsPerRow(duckdb::ClientContext& context, const ParsedExpression& expression, int depth) {
+  if (depth > 16) return false;
+  switch (expression.GetExpressionClass()) {
+    case ExpressionClass::WINDOW:
+    case ExpressionClass::SUBQUERY:
+    case ExpressionClass::DEFAULT:
+      return false;
+    case ExpressionClass::FUNCTION: {
+      const auto& function = expression.Cast<duckdb::FunctionExpression>();
+      if (function.distinct || function.filter || !function.order_bys->orders.empty()) return false;
+      auto lookup = [&](duckdb::CatalogType type) {
+        return duckdb::Catalog::GetEntry(context, function.catalog, function.schema,
+                                         duckdb::EntryLookupInfo(type, function.function_name),
+                                         duckdb::OnEntryNotFound::RETURN_NULL);
+      };
+      // Functions of every kind share one namespace: the entry found must be of the kind asked for.
+      auto scalar = lookup(duckdb::CatalogType::SCALAR_FUNCTION_ENTRY);
+      if (!scalar || scalar->type != duckdb::CatalogType::SCALAR_FUNCTION_ENTRY) {
+        auto macro = lookup(duckdb::CatalogType::MACRO_ENTRY);
+        if (!macro || macro->type != duckdb::CatalogType::MACRO_ENTRY) return false;  // an aggregate, or unknown
+        for (const auto& overload : macro->Cast<duckdb::ScalarMacroCatalogEntry>().macros) {
+          const auto& body = overload->Cast<duckdb::ScalarMacroFunction>().expression;
+          if (!body || !IsPerRow(context, *body, depth + 1)) return false;
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  bool per_row = true;
+  duckdb::ParsedExpressionIterator::EnumerateChildren(
+      expression, [&](const ParsedExpression& child) { per_row = per_row && IsPerRow(context, child, depth); });
+  return per_row;
+}
+
+std::string FinalSql(const std::string& final_sql, const std::string& parts) {
+  std::string sql = final_sql;
+  const auto at = sql.find(kPartsMarker);
+  if (at != std::string::npos) sql.replace(at, std::string(kPartsMarker).size(), parts);
+  return sql;
 }
 
 std::string ShareFilesSql(const std::string& worker_sql, const std::vector<std::string>& files) {

@@ -29,12 +29,16 @@ struct DistributedStatement {
   bool hive_partitioning = true;
   // The query each share runs, with kShareFilesMarker where the list of the share's files goes.
   std::string worker_sql;
-  // For a query: what rank 0 applies to the gathered rows (" ORDER BY ... LIMIT ..."), may be empty.
-  std::string final_clause;
+  // For a query: what rank 0 runs over the gathered rows, with kPartsMarker where they are read:
+  // "SELECT * FROM <parts> ORDER BY ... LIMIT ...", or the second half of a split aggregation.
+  std::string final_sql;
   // For COPY: the folder the part files go to, and the COPY options for each part (FORMAT parquet...).
   std::optional<std::string> copy_folder;
   std::string copy_options;
 };
+
+// The table name in DistributedStatement::final_sql where the gathered rows go.
+inline constexpr const char* kPartsMarker = "__quarry_parts__";
 
 // The quoted marker in DistributedStatement::worker_sql that ShareFilesSql replaces.
 inline constexpr const char* kShareFilesMarker = "'__quarry_share_files__'";
@@ -44,5 +48,8 @@ DistributedStatement PlanDistributed(duckdb::ClientContext& context, const std::
 
 // A share's SQL: worker_sql with the files as a list literal in place of the marker.
 std::string ShareFilesSql(const std::string& worker_sql, const std::vector<std::string>& files);
+
+// Rank 0's SQL: final_sql reading `parts` (a table expression) in place of kPartsMarker.
+std::string FinalSql(const std::string& final_sql, const std::string& parts);
 
 }  // namespace quarry

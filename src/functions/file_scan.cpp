@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -168,10 +169,12 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   // share_files: the files of one share of a distributed job (src/api/cluster_session.cpp): the
   // listing of the patterns, as always (partition columns included), limited to these files.
   auto share_files = input.named_parameters.find("share_files");
-  if (share_files != input.named_parameters.end() && !share_files->second.IsNull()) {
+  const bool share = share_files != input.named_parameters.end() && !share_files->second.IsNull();
+  std::function<bool(const std::string&)> outside_share;
+  if (share) {
     std::set<std::string> files;
     for (const auto& file : duckdb::ListValue::GetChildren(share_files->second)) files.insert(file.ToString());
-    options.exclude = [files = std::move(files)](const std::string& path) { return files.count(path) == 0; };
+    outside_share = [files = std::move(files)](const std::string& path) { return files.count(path) == 0; };
   }
   data->reader = spec.make_reader(context, input);
 
@@ -202,6 +205,25 @@ duckdb::unique_ptr<duckdb::FunctionData> FileScanBind(duckdb::ClientContext& con
   }
   data->partition_keys = listing->partition_keys();
   for (auto& file : data->first_files) file.partition_values.resize(data->partition_keys.size());
+  if (share) {
+    // A share: the columns (partition keys) are those of the whole listing, as above; the rows are the
+    // share's files, all listed now, their partition values placed under the whole listing's keys.
+    data->list_options.exclude = outside_share;
+    auto share_listing = StartListing(*data, spec.name);
+    std::vector<io::ListedFile> files;
+    while (auto next = NextListed(*share_listing, spec.name)) files.push_back(std::move(*next));
+    const auto& share_keys = share_listing->partition_keys();
+    for (auto& file : files) {
+      std::vector<std::optional<std::string>> values(data->partition_keys.size());
+      for (size_t k = 0; k < share_keys.size() && k < file.partition_values.size(); k++) {
+        auto at = std::find(data->partition_keys.begin(), data->partition_keys.end(), share_keys[k]);
+        if (at != data->partition_keys.end()) values[at - data->partition_keys.begin()] = file.partition_values[k];
+      }
+      file.partition_values = std::move(values);
+    }
+    data->first_files = std::move(files);
+    data->complete = true;
+  }
   const idx_t threads = duckdb::TaskScheduler::GetScheduler(context).NumberOfThreads();
   const idx_t files_at_once = std::max<idx_t>(1, std::min<idx_t>(threads, data->first_files.size()));
   data->reader->SetThreadsPerFile(std::max<idx_t>(1, threads / files_at_once));

@@ -20,16 +20,21 @@ SELECT page, length(text) AS characters, image.width FROM read_pdf('examples/.da
 -- Shares: the built-in OCR, by image.
 SELECT parse_filename(path) AS file, regexp_extract(ocr_text(image), 'TOTAL ([0-9.]+)', 1) AS total
 FROM read_images('examples/.data/documents/page_0[01].png') ORDER BY file;
--- Rank 0 alone (right, not faster): an aggregate over a partition column, a join with VALUES, a
--- window over the result.
+-- Shares with partial aggregates: grouped by a partition column, by a model's label, and over all rows.
 SELECT kind, count(*) AS files, count(error) AS broken FROM read_images('examples/.data/photos', recursive := true)
 GROUP BY kind ORDER BY kind;
+SELECT kind_of(image)[1].description AS label, count(*) AS n, avg(image.width) AS mean_width, max(parse_filename(path)) AS last
+FROM read_images(['examples/.data/photos', 'examples/.data/documents'], recursive := true) GROUP BY label ORDER BY n DESC, label;
+SELECT count(*), sum(image.width), min(image.height), avg(image.height) FROM read_images('examples/.data/photos', recursive := true)
+WHERE image.width > 0;
+-- Rank 0 alone (right, not faster): a join with VALUES, a window over the result, count(DISTINCT).
 SELECT v.kind, v.note, count(r.path) AS files
 FROM (VALUES ('photo', 'pictures'), ('broken', 'bad files')) v(kind, note)
 LEFT JOIN read_images('examples/.data/photos', recursive := true) r ON r.kind = v.kind GROUP BY ALL ORDER BY v.kind;
 SELECT file, width, rank() OVER (ORDER BY width DESC, file) AS by_width
 FROM (SELECT parse_filename(path) AS file, image.width AS width FROM read_images('examples/.data/photos/kind=photo'))
 ORDER BY by_width;
+SELECT count(DISTINCT kind) AS kinds FROM read_images('examples/.data/photos', recursive := true);
 -- COPY to Parquet: written by the workers as part files, read back here.
 COPY (SELECT parse_filename(path) AS file, kind_of(image)[1].description AS label
       FROM read_images('examples/.data/photos', recursive := true))
