@@ -22,6 +22,7 @@
 #include "api/distributed_statement.hpp"
 #include "cluster/mpi_share_job.hpp"
 #include "cluster/output_commit.hpp"
+#include "duckdb/parser/statement/explain_statement.hpp"
 
 namespace quarry {
 
@@ -69,6 +70,19 @@ void MaybeDieAt(uint64_t share) {
   if (at && std::strtoull(at, nullptr, 10) == share) ::kill(::getpid(), SIGKILL);
 }
 
+// The statement under a plain EXPLAIN (not ANALYZE), if `sql` is one.
+std::optional<std::string> ExplainedStatement(duckdb::ClientContext& context, const std::string& sql) {
+  try {
+    auto statements = context.ParseStatements(sql);
+    if (statements.size() != 1 || statements[0]->type != duckdb::StatementType::EXPLAIN_STATEMENT) return std::nullopt;
+    auto& explain = statements[0]->Cast<duckdb::ExplainStatement>();
+    if (explain.explain_type != duckdb::ExplainType::EXPLAIN_STANDARD) return std::nullopt;
+    return explain.stmt->ToString();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 class Cluster::Impl {
@@ -81,6 +95,7 @@ class Cluster::Impl {
 
   QueryResult Query(Connection& connection, const std::string& sql) {
     auto& context = *connection.impl().connection.context;
+    if (auto explained = ExplainedStatement(context, sql)) return Explain(connection, *explained);
     const DistributedStatement plan = PlanDistributed(context, sql);
     switch (plan.kind) {
       case DistributedStatement::Kind::kCoordinator:
@@ -147,6 +162,40 @@ class Cluster::Impl {
     if (!sealed.ok()) return Error{sealed.error()};
     MaybeDieAt(task.share);
     return std::vector<std::string>{"rows.parquet"};
+  }
+
+  // EXPLAIN in a job: where the statement runs, and what each side runs (explain_key, explain_value).
+  QueryResult Explain(Connection& connection, const std::string& statement) {
+    auto& context = *connection.impl().connection.context;
+    const DistributedStatement plan = PlanDistributed(context, statement);
+    std::vector<std::pair<std::string, std::string>> rows;
+    const std::string workers = "ranks 1-" + std::to_string(world_->size() - 1);
+    switch (plan.kind) {
+      case DistributedStatement::Kind::kCoordinator:
+        rows.emplace_back("job", "rank 0 alone: " + plan.reason);
+        break;
+      case DistributedStatement::Kind::kEverywhere:
+        rows.emplace_back("job", "every rank (rank 0 and " + workers + ")");
+        break;
+      case DistributedStatement::Kind::kShares: {
+        rows.emplace_back("job", "shares of files on " + workers + ", answers committed by rank 0");
+        std::string worker = plan.worker_sql;
+        const auto at = worker.find(kShareFilesMarker);
+        if (at != std::string::npos) worker.replace(at, std::string(kShareFilesMarker).size(), "<the share's files>");
+        rows.emplace_back("each share", plan.copy_folder
+                                            ? "COPY (" + worker + ") TO a part file (" + plan.copy_options + ")"
+                                            : worker);
+        rows.emplace_back("rank 0", plan.copy_folder ? "publishes the part files in " + *plan.copy_folder +
+                                                           " and writes _quarry_manifest.json last"
+                                                     : FinalSql(plan.final_sql, "<the shares' rows>"));
+        break;
+      }
+    }
+    std::string values;
+    for (const auto& [key, value] : rows) {
+      values += (values.empty() ? "" : ", ") + std::string("(") + Quoted(key) + ", " + Quoted(value) + ")";
+    }
+    return connection.Query("SELECT * FROM (VALUES " + values + ") AS job(explain_key, explain_value)");
   }
 
   QueryResult RunEverywhere(Connection& connection, const std::string& sql) {

@@ -81,5 +81,17 @@ else
   fail "a failing set-up statement: $(head -5 "$scratch/bad.out")"
 fi
 
+# EXPLAIN in a job says where a statement runs and what each side runs.
+job -- --format csv --job-dir "$scratch/explain" \
+  -c "EXPLAIN SELECT kind, count(*) AS n FROM read_images('examples/.data/photos', recursive := true) GROUP BY kind" \
+  -c "EXPLAIN SELECT count(DISTINCT kind) FROM read_images('examples/.data/photos', recursive := true)" \
+  >"$scratch/explain.out" 2>&1
+if grep -q "shares of files on ranks 1-2" "$scratch/explain.out" && grep -q "count_star() AS __qa0" "$scratch/explain.out" &&
+  grep -q "rank 0 alone: an aggregate with DISTINCT" "$scratch/explain.out"; then
+  ok "EXPLAIN in a job shows what runs where"
+else
+  fail "EXPLAIN in a job: $(head -8 "$scratch/explain.out")"
+fi
+
 echo "distributed: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
