@@ -48,3 +48,8 @@ awk -v s="$s" -v a="$a" -v b="$b" -v n="$images" 'BEGIN {
   printf "job, 1 worker         : %.2f s, %.1f images/s (job / one process: %.3f)\n", a, n / a, s / a
   printf "job, 2 workers        : %.2f s, %.1f images/s\n", b, n / b
   printf "efficiency of 2 workers over 1: %.3f (target >= 0.9)\n", a / (2 * b) }'
+# What the workers sent rank 0: the shares' Parquet files of the last job, per result row.
+bytes=$(cat "$scratch"/job-folder/statement-1/rows/part-*.parquet | wc -c)
+parts=$(ls "$scratch"/job-folder/statement-1/rows/part-*.parquet | wc -l)
+awk -v b="$bytes" -v n="$images" -v p="$parts" 'BEGIN {
+  printf "sent to rank 0: %d bytes in %d share files, %.1f bytes per result row (file name and class)\n", b, p, b / n }'

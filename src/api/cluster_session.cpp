@@ -64,10 +64,16 @@ cluster::ShareSize JobShareSize() {
 }
 
 // Fault injection for the tests (tests/cluster/distributed_sql_test.sh): QUARRY_FAULT_KILL_AT_SHARE=N
-// makes the worker that runs share N kill itself (SIGKILL) after writing its rows, before reporting.
+// makes the worker that runs share N kill itself (SIGKILL) after writing its rows, before reporting;
+// QUARRY_FAULT_KILL_COORDINATOR_AFTER=N makes rank 0 kill itself once N shares of a statement are
+// committed, before it publishes them.
 void MaybeDieAt(uint64_t share) {
   const char* at = std::getenv("QUARRY_FAULT_KILL_AT_SHARE");
   if (at && std::strtoull(at, nullptr, 10) == share) ::kill(::getpid(), SIGKILL);
+}
+void MaybeDieAfterCommits(uint64_t committed) {
+  const char* after = std::getenv("QUARRY_FAULT_KILL_COORDINATOR_AFTER");
+  if (after && committed >= std::strtoull(after, nullptr, 10)) ::kill(::getpid(), SIGKILL);
 }
 
 // The statement under a plain EXPLAIN (not ANALYZE), if `sql` is one.
@@ -256,7 +262,7 @@ class Cluster::Impl {
                          .bytes());
       }
       cluster::ShareScheduler scheduler(std::move(listing).value(), *log.value(), JobShareSize());
-      auto report = cluster::RunCoordinator(*world_, scheduler, output);
+      auto report = cluster::RunCoordinator(*world_, scheduler, output, MaybeDieAfterCommits);
       if (!report.ok()) return ErrorResult(report.error());
       files.insert(files.end(), report.value().published.begin(), report.value().published.end());
       SortByShare(files);

@@ -4,8 +4,9 @@
 # (projections with model functions, filters, ORDER BY/LIMIT, text, audio, PDF, OCR and aggregates
 # split into shares; joins, windows and count(DISTINCT) on rank 0; COPY to Parquet written by the
 # workers) must print the same.
-# Then a COPY job whose worker is killed half-way, resumed with --resume, must hold the same rows as a
-# clean run, none twice; and a set-up statement that fails on the workers names their ranks.
+# Then a COPY job whose worker (and one whose rank 0) is killed half-way, resumed with --resume, must
+# hold the same rows as a clean run, none twice; a set-up statement that fails on the workers names
+# their ranks; EXPLAIN says what runs where.
 # Needs the demo's files (scripts/demo). Prints "distributed: N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,6 +72,22 @@ elif job QUARRY_SHARE_MAX_FILES=1 -- --job-dir "$scratch/killed" --resume -c "$c
   fi
 else
   fail "the resumed job failed: $(tail -5 "$scratch/resumed.out")"
+fi
+
+# The same COPY with rank 0 killed after 4 committed shares (before publishing them), then resumed.
+rm -rf "$scratch/copied"
+if job QUARRY_SHARE_MAX_FILES=1 QUARRY_FAULT_KILL_COORDINATOR_AFTER=4 -- --job-dir "$scratch/killed0" -c "$copy" \
+  >"$scratch/killed0.out" 2>&1; then
+  fail "a job whose rank 0 was killed did not stop"
+elif job QUARRY_SHARE_MAX_FILES=1 -- --job-dir "$scratch/killed0" --resume -c "$copy" >"$scratch/resumed0.out" 2>&1; then
+  actual=$("$quarry" --format csv -c "$check")
+  if [ "$actual" = "$expected" ]; then
+    ok "rank 0 killed during COPY, the job resumed: every row once"
+  else
+    fail "resumed COPY after rank 0 died: expected $expected, got $actual"
+  fi
+else
+  fail "the job resumed after rank 0 died failed: $(tail -5 "$scratch/resumed0.out")"
 fi
 
 # A set-up statement that fails on the workers: the error names each rank.

@@ -120,6 +120,17 @@ if "$root/tests/cluster/local_slurm.sh" start "$scratch/slurm" >"$scratch/slurm.
   else
     fail "srun: resume: $(tail -5 "$scratch/last.log")"
   fi
+  # The quarry shell as a job under srun: a split aggregation and a split query, as one process prints.
+  sql=(-c "SELECT count(*) AS files, sum(size) AS bytes, max(content) AS last FROM read_text('$scratch/input', recursive := true)"
+    -c "SELECT parse_filename(filename) AS file, content FROM read_text('$scratch/input', recursive := true) ORDER BY file LIMIT 3")
+  alone=$("$build/quarry" --format csv "${sql[@]}" 2>&1)
+  in_job=$(QUARRY_SHARE_MAX_FILES=16 timeout 300 srun -K -n 3 --mpi=pmix --export=ALL \
+    "$build/quarry" --format csv --job-dir "$scratch/srun-sql" "${sql[@]}" 2>"$scratch/srun-sql.err")
+  if [ "$in_job" = "$alone" ] && [ -f "$scratch/srun-sql/statement-2/job.log" ]; then
+    ok "the quarry shell under srun -n 3 prints what one process prints"
+  else
+    fail "the quarry shell under srun: got '$in_job', expected '$alone' $(tail -3 "$scratch/srun-sql.err")"
+  fi
 else
   fail "a local Slurm did not start: $(tail -5 "$scratch/slurm.log")"
 fi
