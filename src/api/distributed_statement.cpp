@@ -79,15 +79,26 @@ std::optional<bool> ConstantBoolean(const ParsedExpression& argument) {
   }
 }
 
-// Adds `share_files := <marker>` to the file function call of the worker's query text.
+// Limits the worker's query text to the share's files (a marker ShareFilesSql replaces): a file
+// function gets `share_files := <marker>`; glob(pattern) becomes unnest(<marker>) with glob's one
+// column, `file`, under glob's name.
 void AddShareFiles(std::string& worker_sql) {
   auto statements = duckdb::Parser();
   statements.ParseQuery(worker_sql);
   auto& node = statements.statements[0]->Cast<duckdb::SelectStatement>().node->Cast<duckdb::SelectNode>();
+  auto& table_function = node.from_table->Cast<duckdb::TableFunctionRef>();
+  auto& call = table_function.function->Cast<duckdb::FunctionExpression>();
   auto marker = duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value("__quarry_share_files__"));
-  marker->SetAlias("share_files");
-  node.from_table->Cast<duckdb::TableFunctionRef>().function->Cast<duckdb::FunctionExpression>().children.push_back(
-      std::move(marker));
+  if (call.function_name == "glob") {
+    call.function_name = "unnest";
+    call.children.clear();
+    call.children.push_back(std::move(marker));
+    table_function.column_name_alias = {"file"};
+    if (table_function.alias.empty()) table_function.alias = "glob";
+  } else {
+    marker->SetAlias("share_files");
+    call.children.push_back(std::move(marker));
+  }
   worker_sql = node.ToString();
 }
 
@@ -104,10 +115,18 @@ std::optional<std::string> PlanSelect(duckdb::ClientContext& context, duckdb::Qu
   auto& table_function = node.from_table->Cast<duckdb::TableFunctionRef>();
   if (table_function.function->GetExpressionClass() != ExpressionClass::FUNCTION) return "not a table function";
   auto& call = table_function.function->Cast<duckdb::FunctionExpression>();
-  if (kFileFunctions.count(call.function_name) == 0) return "it reads " + call.function_name + ", not a file function";
+  const bool glob = call.function_name == "glob";  // the seed's by-path form: model(file) FROM glob(...)
+  if (kFileFunctions.count(call.function_name) == 0 && !glob) {
+    return "it reads " + call.function_name + ", not a file function";
+  }
   if (call.children.empty() || !ConstantPatterns(*call.children[0], statement.patterns)) {
     return "its file patterns are not constants";
   }
+  if (glob && (call.children.size() != 1 || statement.patterns.size() != 1 ||
+               statement.patterns[0].find_first_of("*?[") == std::string::npos)) {
+    return "glob() of something other than one wildcard pattern";
+  }
+  if (glob) statement.hive_partitioning = false;
   for (size_t i = 1; i < call.children.size(); i++) {
     const auto& name = call.children[i]->GetAlias();
     if (name == "share_files") return "it names its share files itself";

@@ -12,6 +12,9 @@ FROM read_images('examples/.data/photos', recursive := true) ORDER BY file;
 SELECT parse_filename(path) AS file, kind_of(path)[1].description AS label
 FROM read_images(['examples/.data/documents', 'examples/.data/photos/kind=photo'], recursive := true)
 WHERE wide(image) ORDER BY label DESC, file LIMIT 7;
+-- Shares: the seed's by-path form over glob().
+SELECT parse_filename(file) AS fpath, kind_of(file) AS predicted_labels FROM glob('examples/.data/photos/kind=photo/*.jpg')
+ORDER BY fpath;
 -- Shares: text, audio with the built-in voice activity model, PDF pages.
 SELECT parse_filename(filename) AS file, size, content, error FROM read_text('examples/.data/notes') ORDER BY file;
 SELECT parse_filename(path) AS file, len(speech_segments(audio)) AS segments, error
