@@ -178,6 +178,11 @@ std::optional<std::string> PlanAggregation(duckdb::ClientContext& context, const
     rewritten->SetAlias(item->GetName());  // the column keeps the name one process gives it
     final_node.select_list.push_back(std::move(rewritten));
   }
+  if (node.having) {  // over the combined groups, on rank 0
+    auto having = node.having->Copy();
+    if (auto reason = splitter.Rewrite(having)) return reason;
+    final_node.having = std::move(having);
+  }
   for (const auto& modifier : node.modifiers) {
     auto copy = modifier->Copy();
     if (copy->type == duckdb::ResultModifierType::ORDER_MODIFIER) {

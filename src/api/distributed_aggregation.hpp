@@ -1,7 +1,7 @@
 // Aggregations split over a job's shares (see distributed_statement.hpp): each worker groups its share
 // and computes partial aggregates (count, sum, min, max, and avg as a sum and a count); rank 0
 // combines them (counts and sums add up, minima and maxima of minima and maxima, avg = sum / count),
-// then applies ORDER BY and LIMIT. Sums of floating-point values add in another order than one
+// then applies HAVING, ORDER BY and LIMIT. Sums of floating-point values add in another order than one
 // process would, so their last digits may differ; integers and decimals are exact.
 #pragma once
 

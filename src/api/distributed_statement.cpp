@@ -137,9 +137,9 @@ std::optional<std::string> PlanSelect(duckdb::ClientContext& context, duckdb::Qu
     }
   }
   if (node.where_clause && !IsPerRow(context, *node.where_clause)) return "its WHERE clause is not per row";
-  if (node.having || node.qualify || node.sample) return "it filters groups or samples";
-  bool per_row =
-      node.groups.group_expressions.empty() && node.aggregate_handling == duckdb::AggregateHandling::STANDARD_HANDLING;
+  if (node.qualify || node.sample) return "it has QUALIFY or SAMPLE";
+  bool per_row = node.groups.group_expressions.empty() && !node.having &&
+                 node.aggregate_handling == duckdb::AggregateHandling::STANDARD_HANDLING;
   for (const auto& expression : node.select_list) per_row = per_row && IsPerRow(context, *expression);
   if (!per_row) {
     // Grouped or aggregated: partial aggregates on the workers, combined on rank 0.

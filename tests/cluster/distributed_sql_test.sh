@@ -41,12 +41,12 @@ elif diff "$scratch/alone.out" "$scratch/job.out" >"$scratch/diff.txt"; then
 else
   fail "the corpus: a job of 3 prints otherwise: $(head -20 "$scratch/diff.txt") $(tail -5 "$scratch/job.err")"
 fi
-# Eleven statements of the corpus run as shares (each left its log and manifest in the job folder).
+# Twelve statements of the corpus run as shares (each left its log and manifest in the job folder).
 split=$(ls -d "$scratch"/job-folder/statement-*/job.log 2>/dev/null | wc -l)
-if [ "$split" -eq 11 ]; then
-  ok "the corpus: the 11 statements over file functions ran as shares on the workers"
+if [ "$split" -eq 12 ]; then
+  ok "the corpus: the 12 statements over file functions ran as shares on the workers"
 else
-  fail "the corpus: $split statements ran as shares, expected 11"
+  fail "the corpus: $split statements ran as shares, expected 12"
 fi
 if [ -f "$scratch/job/labels/_quarry_manifest.json" ] && ls "$scratch/job/labels" | grep -q '^part-'; then
   ok "COPY in a job: part files written by the workers, and a manifest"

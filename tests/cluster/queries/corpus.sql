@@ -30,6 +30,8 @@ SELECT kind_of(image)[1].description AS label, count(*) AS n, avg(image.width) A
 FROM read_images(['examples/.data/photos', 'examples/.data/documents'], recursive := true) GROUP BY label ORDER BY n DESC, label;
 SELECT count(*), sum(image.width), min(image.height), avg(image.height) FROM read_images('examples/.data/photos', recursive := true)
 WHERE image.width > 0;
+SELECT kind, count(*) AS n FROM read_images('examples/.data/photos', recursive := true)
+GROUP BY kind HAVING count(*) > 5 AND max(image.width) > 0 ORDER BY kind;
 -- Rank 0 alone (right, not faster): a join with VALUES, a window over the result, count(DISTINCT).
 SELECT v.kind, v.note, count(r.path) AS files
 FROM (VALUES ('photo', 'pictures'), ('broken', 'bad files')) v(kind, note)
