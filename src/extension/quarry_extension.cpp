@@ -18,6 +18,7 @@
 #include "functions/read_text.hpp"
 #include "functions/read_video.hpp"
 #include "functions/speech_functions.hpp"
+#include "functions/tokenizer_functions.hpp"
 #include "functions/version_function.hpp"
 
 namespace quarry {
@@ -38,6 +39,7 @@ void RegisterQuarry(duckdb::ExtensionLoader& loader) {
   RegisterModelsFolderSetting(database);
   RegisterOcrFunctions(loader);
   RegisterSpeechFunctions(loader);
+  RegisterTokenizerFunctions(loader);
   RegisterModelStatements(database);
   RegisterModelInputPushdown(database);
   // Last: the models saved in this database come back with their functions.

@@ -55,8 +55,10 @@ FallibleFunctionSets MakeFallibleFunctions(const std::string& name, const std::v
   FallibleFunctionSets sets{duckdb::ScalarFunctionSet(name), duckdb::ScalarFunctionSet(TryFunctionName(name))};
   auto add = [&](duckdb::ScalarFunctionSet& set, const FallibleOverload& overload, bool errors_wanted) {
     const FallibleExecute execute = overload.execute;
+    duckdb::vector<duckdb::LogicalType> arguments = {overload.input};
+    arguments.insert(arguments.end(), overload.more_inputs.begin(), overload.more_inputs.end());
     duckdb::ScalarFunction function(
-        {overload.input}, errors_wanted ? TryResultType(output) : output,
+        std::move(arguments), errors_wanted ? TryResultType(output) : output,
         [execute, errors_wanted](duckdb::DataChunk& args, duckdb::ExpressionState& state, duckdb::Vector& result) {
           FallibleResult fallible(result, args.size(), errors_wanted);
           execute(args, state, fallible);

@@ -50,6 +50,7 @@ using FallibleExecute = void (*)(duckdb::DataChunk& args, duckdb::ExpressionStat
 struct FallibleOverload {
   duckdb::LogicalType input;
   FallibleExecute execute;
+  std::vector<duckdb::LogicalType> more_inputs = {};  // arguments after the first (tokenize's tokenizer)
 };
 
 // STRUCT(result `type`, error VARCHAR): what the twin of a function returning `type` returns.

@@ -167,7 +167,8 @@ Result<Encoding> Tokenizer::EncodeSequence(std::string_view text, uint32_t type_
     if (piece.is_added_token) {
       ids.push_back(piece.added_token_id);
     } else if (!model_->Tokenize(piece.text, ids, error)) {
-      return Error{error};
+      std::string word = piece.text.size() > 40 ? piece.text.substr(0, 40) + "..." : piece.text;
+      return Error{"cannot tokenize \"" + LossyUtf8(word) + "\": " + error};
     }
   }
   return EncodingOf(std::move(ids), type_id);
