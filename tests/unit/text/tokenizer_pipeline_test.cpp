@@ -140,7 +140,7 @@ TEST(Tokenizer, AModelWithoutAnUnknownTokenReportsTheWord) {
   ASSERT_TRUE(tokenizer.ok()) << tokenizer.error();
   auto encoding = tokenizer.value()->Encode("a b");
   ASSERT_FALSE(encoding.ok());
-  EXPECT_EQ(encoding.error(), "the unknown token '[UNK]' is not in the vocabulary");
+  EXPECT_EQ(encoding.error(), "cannot tokenize \"b\": the unknown token '[UNK]' is not in the vocabulary");
 }
 
 TEST(Tokenizer, UnreadableFileIsNamed) {
