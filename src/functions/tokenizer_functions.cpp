@@ -63,8 +63,8 @@ void TokenizeExecute(duckdb::DataChunk& args, duckdb::ExpressionState& state, Fa
     }
     bool add_special_tokens = has_flag ? flag_data[flag_index] : true;
     const duckdb::string_t& text = text_data[text_index];
-    auto encoding = tokenizers.For(path_data[path_index]).Encode(std::string_view(text.GetData(), text.GetSize()),
-                                                                 add_special_tokens);
+    auto encoding = tokenizers.For(path_data[path_index])
+                        .Encode(std::string_view(text.GetData(), text.GetSize()), add_special_tokens);
     if (!encoding.ok()) {
       result.Fail(row, encoding.error());
       continue;
@@ -145,9 +145,9 @@ void RegisterTokenizerFunctions(duckdb::ExtensionLoader& loader) {
   using duckdb::LogicalType;
   const LogicalType varchar = LogicalType::VARCHAR;
   const LogicalType boolean = LogicalType::BOOLEAN;
-  auto tokenize = MakeFallibleFunctions("tokenize",
-                                        {{varchar, TokenizeExecute, {varchar}}, {varchar, TokenizeExecute, {varchar, boolean}}},
-                                        LogicalType::LIST(LogicalType::INTEGER));
+  auto tokenize = MakeFallibleFunctions(
+      "tokenize", {{varchar, TokenizeExecute, {varchar}}, {varchar, TokenizeExecute, {varchar, boolean}}},
+      LogicalType::LIST(LogicalType::INTEGER));
   RegisterFallibleFunctions(
       loader, std::move(tokenize),
       "The token ids of the text under a Hugging Face tokenizer.json (its normalizer, pre-tokenizer, model, "

@@ -52,6 +52,11 @@ PaddingOptions PaddingFromJson(const Json& json) {
     }
   }
   options.multiple_of = JsonUnsigned(json, "pad_to_multiple_of", part, 0);
+  // Bounds a file's padding so that one short text cannot allocate without limit.
+  constexpr uint64_t kMaxPaddedLength = 1 << 20;
+  if (options.fixed_length.value_or(0) > kMaxPaddedLength || options.multiple_of > kMaxPaddedLength) {
+    throw TokenizerFormatError("padding: lengths above 1048576 tokens are not supported");
+  }
   options.pad_left = json.contains("direction") && JsonString(json, "direction", part) == "Left";
   options.pad_id = static_cast<uint32_t>(JsonUnsigned(json, "pad_id", part, 0));
   options.pad_type_id = static_cast<uint32_t>(JsonUnsigned(json, "pad_type_id", part, 0));
