@@ -165,7 +165,9 @@ void CreateModel(duckdb::DatabaseInstance& database, const CreateModelRequest& r
   };
   auto options = request.options;
   for (auto& [key, value] : options) {
-    if (Lower(key) == "labels" && Lower(value) != ml::kImagenetLabels) value = absolute(value);
+    if ((Lower(key) == "labels" && Lower(value) != ml::kImagenetLabels) || Lower(key) == "tokenizer") {
+      value = absolute(value);
+    }
   }
   auto spec = ml::ParseModelSpec(name, absolute(request.path), options);
   if (!spec.ok()) throw duckdb::InvalidInputException("CREATE MODEL %s: %s", name, spec.error());

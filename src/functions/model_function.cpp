@@ -12,6 +12,8 @@
 
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "functions/image_argument.hpp"
+#include "functions/prediction_vector.hpp"
+#include "functions/text_model_rows.hpp"
 #include "ml/classification.hpp"
 #include "ml/intra_op_threads.hpp"
 #include "ml/preprocessing.hpp"
@@ -27,12 +29,6 @@ struct ModelFunctionInfo : public duckdb::ScalarFunctionInfo {
   std::shared_ptr<const ml::LoadedModel> model;
 };
 
-duckdb::LogicalType PredictionType() {
-  return duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"class", duckdb::LogicalType::VARCHAR},
-                                                                {"description", duckdb::LogicalType::VARCHAR},
-                                                                {"probability", duckdb::LogicalType::FLOAT}}));
-}
-
 duckdb::LogicalType OutputType(const ml::LoadedModel& model) {
   switch (model.spec().task) {
     case ml::ModelTask::kImageClassification:
@@ -41,6 +37,10 @@ duckdb::LogicalType OutputType(const ml::LoadedModel& model) {
       return duckdb::LogicalType::ARRAY(duckdb::LogicalType::FLOAT, model.output_width());
     case ml::ModelTask::kTensor:
       break;
+    case ml::ModelTask::kTextEmbedding:
+    case ml::ModelTask::kTextClassification:
+    case ml::ModelTask::kTokenClassification:
+      return TextModelOutputType(model);
   }
   return duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT);
 }
@@ -53,8 +53,9 @@ class OutputWriter {
   void Write(idx_t row, const std::vector<float>& values) {
     switch (model_.spec().task) {
       case ml::ModelTask::kImageClassification:
-        WritePredictions(row, ml::TopPredictions(values.data(), static_cast<int64_t>(values.size()), model_.spec(),
-                                                 model_.labels()));
+        WritePredictions(
+            result_, row,
+            ml::TopPredictions(values.data(), static_cast<int64_t>(values.size()), model_.spec(), model_.labels()));
         return;
       case ml::ModelTask::kEmbedding: {
         auto embedding = ml::EmbeddingRow(values.data(), static_cast<int64_t>(values.size()), model_.spec());
@@ -64,6 +65,10 @@ class OutputWriter {
         for (idx_t i = 0; i < width; i++) data[row * width + i] = i < embedding.size() ? embedding[i] : 0.0f;
         return;
       }
+      case ml::ModelTask::kTextEmbedding:
+      case ml::ModelTask::kTextClassification:
+      case ml::ModelTask::kTokenClassification:
+        return;  // written by RunTextModel
       case ml::ModelTask::kTensor: {
         auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result_);
         const idx_t offset = duckdb::ListVector::GetListSize(result_);
@@ -78,24 +83,6 @@ class OutputWriter {
   }
 
  private:
-  void WritePredictions(idx_t row, const std::vector<ml::Prediction>& predictions) {
-    auto* entries = duckdb::FlatVector::GetData<duckdb::list_entry_t>(result_);
-    const idx_t offset = duckdb::ListVector::GetListSize(result_);
-    duckdb::ListVector::Reserve(result_, offset + predictions.size());
-    auto& child = duckdb::ListVector::GetEntry(result_);
-    auto& fields = duckdb::StructVector::GetEntries(child);
-    for (idx_t i = 0; i < predictions.size(); i++) {
-      const auto& prediction = predictions[i];
-      duckdb::FlatVector::GetData<duckdb::string_t>(*fields[0])[offset + i] =
-          duckdb::StringVector::AddString(*fields[0], prediction.class_name);
-      duckdb::FlatVector::GetData<duckdb::string_t>(*fields[1])[offset + i] =
-          duckdb::StringVector::AddString(*fields[1], prediction.description);
-      duckdb::FlatVector::GetData<float>(*fields[2])[offset + i] = prediction.probability;
-    }
-    entries[row] = {offset, predictions.size()};
-    duckdb::ListVector::SetListSize(result_, offset + predictions.size());
-  }
-
   const ml::LoadedModel& model_;
   duckdb::Vector& result_;
 };
@@ -292,6 +279,10 @@ void ExecuteOnFloats(duckdb::DataChunk& args, duckdb::ExpressionState& state, Fa
   RunTensorModel(ModelOf(state), args.data[0], args.size(), result);
 }
 
+void ExecuteOnText(duckdb::DataChunk& args, duckdb::ExpressionState& state, FallibleResult& result) {
+  RunTextModel(ModelOf(state), args.data[0], args.size(), result);
+}
+
 }  // namespace
 
 std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression) {
@@ -306,6 +297,8 @@ FallibleFunctionSets MakeModelFunctions(std::shared_ptr<const ml::LoadedModel> m
   std::vector<FallibleOverload> overloads;
   if (model->spec().task == ml::ModelTask::kTensor) {
     overloads = {{duckdb::LogicalType::LIST(duckdb::LogicalType::FLOAT), ExecuteOnFloats}};
+  } else if (ml::IsTextTask(model->spec().task)) {
+    overloads = {{duckdb::LogicalType::VARCHAR, ExecuteOnText}};
   } else {
     overloads = {{ImageType(), ExecuteOnImageArgument<ImageArgumentKind::kImage>},
                  {duckdb::LogicalType::VARCHAR, ExecuteOnImageArgument<ImageArgumentKind::kPath>},

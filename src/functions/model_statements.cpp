@@ -203,10 +203,13 @@ void ModelStatementRun(duckdb::ClientContext& context, duckdb::TableFunctionInpu
   if (statement.is_drop) {
     DropModel(database, statement.create.name, statement.if_exists);
   } else {
-    // The model file and a labels file follow DuckDB's access settings, as every file quarry reads.
+    // The model file, a labels file and a tokenizer follow DuckDB's access settings, as every file
+    // quarry reads.
     CheckFileAccess(context, statement.create.path, duckdb::FileType::FILE_TYPE_REGULAR);
     for (const auto& [key, value] : statement.create.options) {
-      if (key == "labels" && value != "imagenet") CheckFileAccess(context, value, duckdb::FileType::FILE_TYPE_REGULAR);
+      if ((key == "labels" && value != "imagenet") || key == "tokenizer") {
+        CheckFileAccess(context, value, duckdb::FileType::FILE_TYPE_REGULAR);
+      }
     }
     auto request = statement.create;
     request.models_folder = ModelsFolder(context);

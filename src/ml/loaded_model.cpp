@@ -1,10 +1,12 @@
 // LoadedModel: load, check and run (see loaded_model.hpp).
 #include "ml/loaded_model.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ml/builtin_models.hpp"
 #include "ml/model_runtime_registry.hpp"
+#include "ml/text_batches.hpp"
 #include "ml/torch_warnings.hpp"
 
 namespace quarry::ml {
@@ -49,9 +51,13 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
     model->labels_ = std::move(labels).value();
   }
 
+  if (IsTextTask(spec.task)) {
+    auto text = LoadTextParts(*model);
+    if (!text.ok()) return Error{text.error()};
+  }
   // Image tasks take [N, 3, S, S]: probe with one zero image to learn the output width and to check
   // that the model accepts the input size at all.
-  if (spec.task != ModelTask::kTensor) {
+  if (spec.task != ModelTask::kTensor && !IsTextTask(spec.task)) {
     Tensor probe;
     probe.shape = {1, 3, spec.input_size, spec.input_size};
     probe.values.assign(static_cast<size_t>(probe.element_count()), 0.0f);
@@ -71,6 +77,66 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
                  " labels but the model outputs " + std::to_string(model->output_width_) + " classes"};
   }
   return std::shared_ptr<const LoadedModel>(std::move(model));
+}
+
+Result<bool> LoadedModel::LoadTextParts(LoadedModel& model) {
+  const ModelSpec& spec = model.spec_;
+  auto tokenizer = text::Tokenizer::Load(spec.tokenizer_path);
+  if (!tokenizer.ok()) return Error{tokenizer.error()};
+  model.tokenizer_ = tokenizer.value();
+  if (const auto& padding = model.tokenizer_->padding()) model.pad_id_ = padding->pad_id;
+  if (const auto& truncation = model.tokenizer_->truncation()) model.truncation_direction_ = truncation->direction;
+
+  std::vector<std::string> names = model.runtime_->InputNames();
+  if (names.empty()) return Error{"the model does not name its inputs; a text model takes input_ids (and masks)"};
+  for (const std::string& name : names) {
+    if (!IsTextModelInput(name)) {
+      return Error{"the model takes an input '" + name +
+                   "' a text model cannot give (input_ids, attention_mask, token_type_ids, position_ids)"};
+    }
+  }
+  if (std::find(names.begin(), names.end(), "input_ids") == names.end()) {
+    return Error{"the model has no input named input_ids"};
+  }
+  model.text_inputs_ = names;
+
+  // Probe with one short text to learn the output's shape.
+  auto probe = model.EncodeText("probe");
+  if (!probe.ok()) return Error{"the tokenizer cannot encode a probe text: " + probe.error()};
+  std::vector<TextBatch> batches = PlanTextBatches(probe.value(), 1, names, model.pad_id_);
+  auto output = model.runtime_->RunNamed(batches[0].inputs);
+  if (!output.ok()) return Error{"the model does not run on its tokenizer's ids: " + output.error()};
+  const std::vector<int64_t>& shape = output.value().shape;
+  const bool per_token = spec.task == ModelTask::kTokenClassification ||
+                         (spec.task == ModelTask::kTextEmbedding && spec.pooling != Pooling::kNone);
+  const size_t rank = per_token ? 3 : 2;
+  if (shape.size() != rank || shape[0] != 1 || (per_token && shape[1] != batches[0].length)) {
+    std::string expected = per_token ? "[N, tokens, width]" : "[N, width]";
+    std::string hint;
+    if (spec.task == ModelTask::kTextEmbedding) {
+      hint = per_token ? " (a model that pools itself takes pooling = 'none')"
+                       : " (per-token output: use pooling = 'mean' or 'cls')";
+    }
+    return Error{"the model's output " + output.value().ShapeText() + " is not " + expected + hint};
+  }
+  model.output_width_ = shape.back();
+  if (model.output_width_ <= 0) return Error{"the model's output is empty"};
+  return true;
+}
+
+Result<std::vector<text::Encoding>> LoadedModel::EncodeText(std::string_view text) const {
+  text::TruncationOptions truncation;
+  truncation.max_length = static_cast<size_t>(spec_.max_length);
+  truncation.stride = static_cast<size_t>(spec_.stride);
+  truncation.direction = truncation_direction_;
+  auto windows = tokenizer_->EncodeWindows(text, true, truncation);
+  if (!windows.ok()) return Error{windows.error()};
+  std::vector<text::Encoding> encodings = std::move(windows).value();
+  if (spec_.overflow == Overflow::kTruncate && encodings.size() > 1) encodings.resize(1);
+  for (text::Encoding& encoding : encodings) {
+    if (encoding.size() == 0) encoding = text::EncodingOf({static_cast<uint32_t>(pad_id_)}, 0);  // an empty text
+  }
+  return encodings;
 }
 
 std::vector<Result<std::vector<float>>> LoadedModel::RunRows(const Tensor& batch) const {

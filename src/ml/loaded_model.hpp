@@ -16,6 +16,8 @@
 #include "ml/labels.hpp"
 #include "ml/model_runtime.hpp"
 #include "ml/model_spec.hpp"
+#include "text/encoding.hpp"
+#include "text/tokenizer.hpp"
 
 namespace quarry::ml {
 
@@ -35,11 +37,27 @@ class LoadedModel {
   // the batch with it. Returns one result per row: the output row, or the row's Error.
   std::vector<Result<std::vector<float>>> RunRows(const Tensor& batch) const;
 
+  // Text tasks: the tokenizer, the inputs the model takes (in order), and the encodings of one text: one
+  // (truncated to max_length tokens) or, with overflow = 'windows', one per window. Invalid UTF-8 or a
+  // word the tokenizer cannot encode is an Error.
+  const text::Tokenizer& tokenizer() const { return *tokenizer_; }
+  const std::vector<std::string>& text_inputs() const { return text_inputs_; }
+  Result<std::vector<text::Encoding>> EncodeText(std::string_view text) const;
+  // The id padding uses (the tokenizer file's, else 0).
+  int64_t pad_id() const { return pad_id_; }
+
  private:
   ModelSpec spec_;
   std::shared_ptr<ModelRuntime> runtime_;
   std::vector<Label> labels_;
   int64_t output_width_ = 0;
+  std::shared_ptr<const text::Tokenizer> tokenizer_;
+  std::vector<std::string> text_inputs_;
+  int64_t pad_id_ = 0;
+  text::TruncationDirection truncation_direction_ = text::TruncationDirection::kRight;
+
+  // Loads the tokenizer, checks the model's inputs and probes its output (text tasks).
+  static Result<bool> LoadTextParts(LoadedModel& model);
 };
 
 }  // namespace quarry::ml

@@ -50,8 +50,19 @@ std::string ModelTaskName(ModelTask task) {
       return "embedding";
     case ModelTask::kTensor:
       return "tensor";
+    case ModelTask::kTextEmbedding:
+      return "text_embedding";
+    case ModelTask::kTextClassification:
+      return "text_classification";
+    case ModelTask::kTokenClassification:
+      return "token_classification";
   }
   return "unknown";
+}
+
+bool IsTextTask(ModelTask task) {
+  return task == ModelTask::kTextEmbedding || task == ModelTask::kTextClassification ||
+         task == ModelTask::kTokenClassification;
 }
 
 Result<ModelSpec> ParseModelSpec(const std::string& name, const std::string& path,
@@ -72,7 +83,10 @@ Result<ModelSpec> ParseModelSpec(const std::string& name, const std::string& pat
       auto task = ChoiceOption<ModelTask>(key, value,
                                           {{"image_classification", ModelTask::kImageClassification},
                                            {"embedding", ModelTask::kEmbedding},
-                                           {"tensor", ModelTask::kTensor}});
+                                           {"tensor", ModelTask::kTensor},
+                                           {"text_embedding", ModelTask::kTextEmbedding},
+                                           {"text_classification", ModelTask::kTextClassification},
+                                           {"token_classification", ModelTask::kTokenClassification}});
       if (!task.ok()) return Error{task.error()};
       spec.task = task.value();
       has_task = true;
@@ -115,24 +129,71 @@ Result<ModelSpec> ParseModelSpec(const std::string& name, const std::string& pat
       auto batch = IntegerOption(key, value, 1, 4096);
       if (!batch.ok()) return Error{batch.error()};
       spec.batch_size = batch.value();
+    } else if (key == "tokenizer") {
+      if (value.empty()) return Error{"option tokenizer must name a tokenizer.json file"};
+      spec.tokenizer_path = value;
+    } else if (key == "max_length") {
+      auto length = IntegerOption(key, value, 2, 1 << 20);
+      if (!length.ok()) return Error{length.error()};
+      spec.max_length = length.value();
+    } else if (key == "pooling") {
+      auto pooling = ChoiceOption<Pooling>(
+          key, value, {{"mean", Pooling::kMean}, {"cls", Pooling::kCls}, {"none", Pooling::kNone}});
+      if (!pooling.ok()) return Error{pooling.error()};
+      spec.pooling = pooling.value();
+    } else if (key == "overflow") {
+      auto overflow =
+          ChoiceOption<Overflow>(key, value, {{"truncate", Overflow::kTruncate}, {"windows", Overflow::kWindows}});
+      if (!overflow.ok()) return Error{overflow.error()};
+      spec.overflow = overflow.value();
+    } else if (key == "stride") {
+      auto stride = IntegerOption(key, value, 0, 1 << 20);
+      if (!stride.ok()) return Error{stride.error()};
+      spec.stride = stride.value();
     } else {
       return Error{"unknown option '" + raw_key +
                    "'; the options are task, labels, preprocess, resize, input_size, top_k, output, normalize, "
-                   "batch_size"};
+                   "batch_size, tokenizer, max_length, pooling, overflow, stride"};
     }
   }
   if (!has_task) {
-    return Error{"option task is required: 'image_classification', 'embedding' or 'tensor'"};
+    return Error{
+        "option task is required: 'image_classification', 'embedding', 'tensor', 'text_embedding', "
+        "'text_classification' or 'token_classification'"};
   }
-  if (spec.task != ModelTask::kImageClassification) {
-    for (const char* only : {"labels", "top_k", "output"}) {
-      if (std::find(seen.begin(), seen.end(), only) != seen.end()) {
-        return Error{std::string("option ") + only + " applies to task 'image_classification' only"};
-      }
+  auto given = [&](const char* key) { return std::find(seen.begin(), seen.end(), key) != seen.end(); };
+  const bool text = IsTextTask(spec.task);
+  const bool classifies = spec.task == ModelTask::kImageClassification || spec.task == ModelTask::kTextClassification ||
+                          spec.task == ModelTask::kTokenClassification;
+  for (const char* only : {"labels", "output"}) {
+    if (!classifies && given(only)) {
+      return Error{std::string("option ") + only + " applies to the classification tasks only"};
     }
   }
-  if (spec.task != ModelTask::kEmbedding && std::find(seen.begin(), seen.end(), "normalize") != seen.end()) {
-    return Error{"option normalize applies to task 'embedding' only"};
+  if (given("top_k") && spec.task != ModelTask::kImageClassification && spec.task != ModelTask::kTextClassification) {
+    return Error{"option top_k applies to tasks 'image_classification' and 'text_classification' only"};
+  }
+  if (given("normalize") && spec.task != ModelTask::kEmbedding && spec.task != ModelTask::kTextEmbedding) {
+    return Error{"option normalize applies to tasks 'embedding' and 'text_embedding' only"};
+  }
+  if (given("pooling") && spec.task != ModelTask::kTextEmbedding) {
+    return Error{"option pooling applies to task 'text_embedding' only"};
+  }
+  for (const char* only : {"tokenizer", "max_length", "overflow", "stride"}) {
+    if (!text && given(only)) return Error{std::string("option ") + only + " applies to the text tasks only"};
+  }
+  for (const char* only : {"preprocess", "resize", "input_size"}) {
+    if (text && given(only)) return Error{std::string("option ") + only + " applies to image tasks only"};
+  }
+  if (text && spec.tokenizer_path.empty()) {
+    return Error{"option tokenizer is required for task '" + ModelTaskName(spec.task) +
+                 "': the model's tokenizer.json"};
+  }
+  if (given("stride") && spec.overflow != Overflow::kWindows) {
+    return Error{"option stride applies to overflow = 'windows' only"};
+  }
+  if (spec.stride >= spec.max_length / 2) {
+    return Error{"option stride must be less than half of max_length (" + std::to_string(spec.max_length) + ")"};
   }
   return spec;
 }

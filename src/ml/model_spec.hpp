@@ -13,7 +13,30 @@
 
 namespace quarry::ml {
 
-enum class ModelTask { kImageClassification, kEmbedding, kTensor };
+enum class ModelTask {
+  kImageClassification,
+  kEmbedding,
+  kTensor,
+  kTextEmbedding,        // VARCHAR -> FLOAT[H]: pooled (mean over the attention mask, or the first token)
+  kTextClassification,   // VARCHAR -> top classes, as image_classification
+  kTokenClassification,  // VARCHAR -> one label per token
+};
+
+// Whether the task takes text (tokenized with the model's tokenizer).
+bool IsTextTask(ModelTask task);
+
+// How a text model's per-token output [N, T, H] becomes one vector per text.
+enum class Pooling {
+  kMean,  // mean over the tokens the attention mask keeps (sentence-transformers)
+  kCls,   // the first token's vector
+  kNone,  // the model pools itself: its output is [N, H]
+};
+
+// What a text longer than max_length tokens gives.
+enum class Overflow {
+  kTruncate,  // the first max_length tokens (as the tokenizer's truncation direction says), one result
+  kWindows,   // every window of max_length tokens (overlapping by `stride`), a list with one result each
+};
 
 // How pixels become the model's input tensor [N, 3, S, S] (see preprocessing.hpp for the formulas).
 enum class PreprocessPreset {
@@ -44,6 +67,13 @@ struct ModelSpec {
   OutputKind output = OutputKind::kLogits;  // logits: softmax is applied
   bool normalize = false;                   // embedding: L2-normalize
   int32_t batch_size = 16;
+  // Text tasks: the tokenizer.json, the most tokens a model input holds (special tokens included), the
+  // pooling (text_embedding) and what a longer text gives.
+  std::string tokenizer_path;
+  int32_t max_length = 512;
+  Pooling pooling = Pooling::kMean;
+  Overflow overflow = Overflow::kTruncate;
+  int32_t stride = 0;  // tokens consecutive windows share (overflow = 'windows')
   // The options as written, for quarry_models() and for persisting the model.
   std::vector<std::pair<std::string, std::string>> options;
 };
@@ -53,7 +83,8 @@ struct ModelSpec {
 Result<ModelSpec> ParseModelSpec(const std::string& name, const std::string& path,
                                  const std::vector<std::pair<std::string, std::string>>& options);
 
-// "image_classification", "embedding", "tensor".
+// "image_classification", "embedding", "tensor", "text_embedding", "text_classification",
+// "token_classification".
 std::string ModelTaskName(ModelTask task);
 
 }  // namespace quarry::ml

@@ -55,10 +55,12 @@ TEST(ModelSpecTest, EveryOptionIsRead) {
 
 TEST(ModelSpecTest, MistakesAreNamed) {
   const std::vector<std::pair<Options, std::string>> cases = {
-      {{}, "option task is required: 'image_classification', 'embedding' or 'tensor'"},
+      {{},
+       "option task is required: 'image_classification', 'embedding', 'tensor', 'text_embedding', "
+       "'text_classification' or 'token_classification'"},
       {{{"task", "segmentation"}},
-       "option task must be one of 'embedding', 'image_classification', 'tensor', got "
-       "'segmentation'"},
+       "option task must be one of 'embedding', 'image_classification', 'tensor', 'text_classification', "
+       "'text_embedding', 'token_classification', got 'segmentation'"},
       {{{"task", "tensor"}, {"colour", "red"}}, "unknown option 'colour'"},
       {{{"task", "tensor"}, {"task", "tensor"}}, "option task is given twice"},
       {{{"task", "image_classification"}, {"input_size", "big"}},
@@ -67,9 +69,26 @@ TEST(ModelSpecTest, MistakesAreNamed) {
       {{{"task", "image_classification"}, {"top_k", "0"}}, "option top_k must be an integer between 1"},
       {{{"task", "image_classification"}, {"batch_size", "1e3"}}, "option batch_size must be an integer"},
       {{{"task", "image_classification"}, {"resize", "crop"}}, "option resize must be one of"},
-      {{{"task", "image_classification"}, {"normalize", "true"}}, "option normalize applies to task 'embedding' only"},
-      {{{"task", "embedding"}, {"top_k", "3"}}, "option top_k applies to task 'image_classification' only"},
-      {{{"task", "tensor"}, {"labels", "/l.txt"}}, "option labels applies to task 'image_classification' only"},
+      {{{"task", "image_classification"}, {"normalize", "true"}},
+       "option normalize applies to tasks 'embedding' and 'text_embedding' only"},
+      {{{"task", "embedding"}, {"top_k", "3"}},
+       "option top_k applies to tasks 'image_classification' and 'text_classification' only"},
+      {{{"task", "tensor"}, {"labels", "/l.txt"}}, "option labels applies to the classification tasks only"},
+      {{{"task", "text_embedding"}}, "option tokenizer is required for task 'text_embedding'"},
+      {{{"task", "text_embedding"}, {"tokenizer", "t.json"}, {"input_size", "32"}},
+       "option input_size applies to image tasks only"},
+      {{{"task", "image_classification"}, {"tokenizer", "t.json"}}, "option tokenizer applies to the text tasks only"},
+      {{{"task", "text_classification"}, {"tokenizer", "t.json"}, {"pooling", "cls"}},
+       "option pooling applies to task 'text_embedding' only"},
+      {{{"task", "text_embedding"}, {"tokenizer", "t.json"}, {"pooling", "max"}}, "option pooling must be one of"},
+      {{{"task", "text_embedding"}, {"tokenizer", "t.json"}, {"stride", "4"}},
+       "option stride applies to overflow = 'windows' only"},
+      {{{"task", "text_embedding"},
+        {"tokenizer", "t.json"},
+        {"overflow", "windows"},
+        {"max_length", "16"},
+        {"stride", "8"}},
+       "option stride must be less than half of max_length (16)"},
       {{{"task", "embedding"}, {"normalize", "maybe"}}, "option normalize must be one of"},
       {{{"task", "image_classification"}, {"labels", ""}}, "option labels must name a file"},
   };
