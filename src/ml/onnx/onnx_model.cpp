@@ -12,7 +12,9 @@
 #include <map>
 #include <set>
 
+#include "ml/named_inputs.hpp"
 #include "ml/onnx/graph_plan.hpp"
+#include "ml/onnx/kernel.hpp"
 #include "ml/onnx/tensor_proto.hpp"
 #include "ml/tensor_memory.hpp"
 #include "ml/torch_warnings.hpp"
@@ -218,10 +220,28 @@ Result<std::vector<HostTensor>> OnnxModel::Run(const std::vector<HostTensor>& in
 
 namespace {
 
-// CREATE MODEL's view of an ONNX model: float batch in, first output out (as float).
+// The first of a graph's outputs as floats; an Error unless its first dimension is `batch_size`.
+Result<Tensor> FirstOutputAsFloats(const std::vector<at::Tensor>& outputs, int64_t batch_size) {
+  if (outputs.empty()) return Error{"the ONNX model has no outputs"};
+  at::Tensor output = outputs[0].to(at::kFloat).contiguous();
+  Tensor result;
+  result.shape.assign(output.sizes().begin(), output.sizes().end());
+  if (result.shape.empty() || result.shape[0] != batch_size) {
+    return Error{"model output's first dimension is not the batch size " + std::to_string(batch_size) + ": " +
+                 ShapeText(result.shape)};
+  }
+  const float* values = output.data_ptr<float>();
+  result.values.assign(values, values + output.numel());
+  return result;
+}
+
+// CREATE MODEL's view of an ONNX model: a float batch (Run) or named integer inputs (RunNamed) in, the
+// first output out (as float).
 class OnnxRuntime final : public ModelRuntime {
  public:
-  explicit OnnxRuntime(std::shared_ptr<const OnnxModel> model) : model_(std::move(model)) {}
+  explicit OnnxRuntime(std::shared_ptr<const OnnxModel> model) : model_(std::move(model)) {
+    for (const auto& input : model_->inputs()) input_names_.push_back(input.name);
+  }
 
   Result<Tensor> Run(const Tensor& input) const override {
     if (input.shape.empty() || input.shape[0] < 1 ||
@@ -238,18 +258,7 @@ class OnnxRuntime final : public ModelRuntime {
           at::from_blob(const_cast<float*>(input.values.data()), input.shape, at::TensorOptions().dtype(at::kFloat));
       const int32_t declared = model_->inputs()[0].element_type;
       if (declared != 0 && declared != 1) batch = batch.to(ScalarTypeFromOnnx(declared));
-      std::vector<at::Tensor> outputs = model_->plan().Run({batch});
-      if (outputs.empty()) return Error{"the ONNX model has no outputs"};
-      at::Tensor output = outputs[0].to(at::kFloat).contiguous();
-      Tensor result;
-      result.shape.assign(output.sizes().begin(), output.sizes().end());
-      if (result.shape.empty() || result.shape[0] != input.shape[0]) {
-        return Error{"model output's first dimension is not the batch size " + std::to_string(input.shape[0]) + ": " +
-                     ShapeText(result.shape)};
-      }
-      const float* values = output.data_ptr<float>();
-      result.values.assign(values, values + output.numel());
-      return result;
+      return FirstOutputAsFloats(model_->plan().Run({batch}), input.shape[0]);
     } catch (const c10::Error& error) {
       return Error{"model run failed for input " + input.ShapeText() + ": " + error.what_without_backtrace()};
     } catch (const std::exception& error) {
@@ -257,10 +266,40 @@ class OnnxRuntime final : public ModelRuntime {
     }
   }
 
+  std::vector<std::string> InputNames() const override { return input_names_; }
+
+  // Each graph input gets the given tensor of its name, cast from int64 to the type it declares.
+  Result<Tensor> RunNamed(const std::vector<NamedIntegerTensor>& inputs) const override {
+    auto matched = MatchNamedInputs(input_names_, inputs);
+    if (!matched.ok()) return Error{matched.error()};
+    try {
+      c10::InferenceMode inference_mode;
+      std::vector<at::Tensor> tensors;
+      for (size_t i = 0; i < matched.value().size(); i++) {
+        const NamedIntegerTensor& given = *matched.value()[i];
+        // No copy for int64 inputs: the executor never writes its inputs.
+        at::Tensor tensor =
+            at::from_blob(const_cast<int64_t*>(given.values.data()), given.shape, at::TensorOptions().dtype(at::kLong));
+        const int32_t declared = model_->inputs()[i].element_type;
+        if (declared != 0 && declared != static_cast<int32_t>(ElementType::kInt64)) {
+          tensor = tensor.to(ScalarTypeFromOnnx(declared));
+        }
+        tensors.push_back(std::move(tensor));
+      }
+      return FirstOutputAsFloats(model_->plan().Run(tensors), matched.value().front()->shape[0]);
+    } catch (const c10::Error& error) {
+      return Error{"model run failed for inputs " + DescribeNamedInputs(matched.value()) + ": " +
+                   error.what_without_backtrace()};
+    } catch (const std::exception& error) {
+      return Error{"model run failed for inputs " + DescribeNamedInputs(matched.value()) + ": " + error.what()};
+    }
+  }
+
   std::string Describe() const override { return model_->Describe(); }
 
  private:
   std::shared_ptr<const OnnxModel> model_;
+  std::vector<std::string> input_names_;  // model_->inputs()' names
 };
 
 }  // namespace

@@ -65,7 +65,9 @@ class OnnxModel {
 };
 
 // An ONNX model behind ModelRuntime (CREATE MODEL ... FROM 'x.onnx'): its first input gets the float
-// batch (cast to the input's type where that is not float), its first output is the result.
+// batch (cast to the input's type where that is not float), its first output is the result. Text models
+// run through RunNamed: InputNames() are the graph's inputs (initializers left out), each given the
+// int64 tensor of its name, cast to the type the input declares (e.g. int32).
 Result<std::shared_ptr<ModelRuntime>> LoadOnnxRuntime(const std::string& path);
 
 }  // namespace quarry::ml::onnx

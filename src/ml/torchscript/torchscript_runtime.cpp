@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "ml/named_inputs.hpp"
 #include "ml/tensor_memory.hpp"
 
 namespace quarry::ml {
@@ -48,9 +49,28 @@ std::string ErrorReason(const char* text) {
   return reason;
 }
 
-// The model's output IValue reduced to the first output tensor, copied into a Tensor.
+// The keys of Hugging Face-style output dicts that hold the main output, in order of preference.
+constexpr const char* kPreferredOutputKeys[] = {"last_hidden_state", "logits", "sentence_embedding"};
+
+// A dict output's main value: the first preferred key present, else the first entry.
+Result<torch::jit::IValue> MainDictValue(const c10::impl::GenericDict& dict) {
+  if (dict.empty()) return Error{"model returned an empty dict"};
+  for (const char* key : kPreferredOutputKeys) {
+    for (const auto& entry : dict) {
+      if (entry.key().isString() && entry.key().toStringRef() == key) return entry.value();
+    }
+  }
+  return dict.begin()->value();
+}
+
+// The model's output IValue reduced to the first output tensor (a dict's main value), copied into a
+// Tensor.
 Result<Tensor> FirstOutput(torch::jit::IValue result, int64_t batch_size) {
-  if (result.isTuple()) {
+  if (result.isGenericDict()) {
+    auto value = MainDictValue(result.toGenericDict());
+    if (!value.ok()) return Error{value.error()};
+    result = std::move(value).value();
+  } else if (result.isTuple()) {
     const auto& elements = result.toTupleRef().elements();
     if (elements.empty()) return Error{"model returned an empty tuple"};
     result = elements[0];
@@ -82,8 +102,12 @@ Result<Tensor> FirstOutput(torch::jit::IValue result, int64_t batch_size) {
 // Not covered: a model that raises, for some values only, inside an inlined method, on the fast path.
 class TorchScriptRuntime final : public ModelRuntime {
  public:
-  TorchScriptRuntime(torch::jit::Module plain, std::optional<torch::jit::Module> fast, std::string description)
-      : plain_(std::move(plain)), fast_(std::move(fast)), description_(std::move(description)) {}
+  TorchScriptRuntime(torch::jit::Module plain, std::optional<torch::jit::Module> fast, std::string description,
+                     std::vector<std::string> input_names)
+      : plain_(std::move(plain)),
+        fast_(std::move(fast)),
+        description_(std::move(description)),
+        input_names_(std::move(input_names)) {}
 
   Result<Tensor> Run(const Tensor& input) const override {
     if (input.shape.empty() || input.shape[0] < 1) {
@@ -110,6 +134,38 @@ class TorchScriptRuntime final : public ModelRuntime {
     }
   }
 
+  std::vector<std::string> InputNames() const override { return input_names_; }
+
+  // forward() gets the given tensors of its parameters' names, in its order, as int64 tensors. The
+  // fast-path key is every input's item shape, after a marker that keeps it apart from Run()'s.
+  Result<Tensor> RunNamed(const std::vector<NamedIntegerTensor>& inputs) const override {
+    auto matched = MatchNamedInputs(input_names_, inputs);
+    if (!matched.ok()) return Error{matched.error()};
+    std::vector<int64_t> key{-1};
+    for (const auto* input : matched.value()) {
+      key.push_back(static_cast<int64_t>(input->shape.size()));
+      key.insert(key.end(), input->shape.begin() + 1, input->shape.end());
+    }
+    const bool fast = fast_.has_value() && IsCheckedShape(key);
+    try {
+      c10::InferenceMode inference_mode;
+      std::vector<torch::jit::IValue> arguments;
+      for (const auto* input : matched.value()) {
+        // No copy: the model reads the caller's values (and never writes them in inference mode).
+        arguments.emplace_back(torch::from_blob(const_cast<int64_t*>(input->values.data()), input->shape,
+                                                torch::TensorOptions().dtype(torch::kLong)));
+      }
+      Result<Tensor> output =
+          FirstOutput(fast ? fast_->forward(std::move(arguments)) : plain_.forward(std::move(arguments)),
+                      matched.value().front()->shape[0]);
+      if (output.ok() && fast_.has_value() && !fast) AddCheckedShape(key);
+      return output;
+    } catch (const std::exception& error) {  // c10::Error derives from std::exception
+      return Error{"model run failed for inputs " + DescribeNamedInputs(matched.value()) + ": " +
+                   ErrorReason(error.what())};
+    }
+  }
+
   std::string Describe() const override { return description_; }
 
  private:
@@ -127,8 +183,9 @@ class TorchScriptRuntime final : public ModelRuntime {
   mutable torch::jit::Module plain_;
   mutable std::optional<torch::jit::Module> fast_;
   std::string description_;
+  std::vector<std::string> input_names_;  // forward()'s parameters after self
   mutable std::mutex mutex_;
-  mutable std::set<std::vector<int64_t>> checked_shapes_;  // GUARDED_BY(mutex_)
+  mutable std::set<std::vector<int64_t>> checked_shapes_;  // GUARDED_BY(mutex_); item shapes, or RunNamed's keys
 };
 
 }  // namespace
@@ -139,9 +196,14 @@ Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& pa
   if (std::filesystem::is_directory(path, error_code)) return Error{"model path is a folder, not a file: " + path};
   InstallTensorMemory();
   torch::jit::Module module;
+  std::vector<std::string> input_names;
   try {
     module = torch::jit::load(path, torch::kCPU);
     module.eval();
+    if (auto forward = module.find_method("forward")) {
+      const auto& parameters = forward->function().getSchema().arguments();
+      for (size_t i = 1; i < parameters.size(); i++) input_names.push_back(parameters[i].name());
+    }
   } catch (const std::exception& error) {
     return Error{"cannot load TorchScript model " + path + ": " + ErrorReason(error.what())};
   }
@@ -166,8 +228,8 @@ Result<std::shared_ptr<ModelRuntime>> LoadTorchScriptModel(const std::string& pa
   } catch (const std::exception& error) {
     description += ", not frozen (" + ErrorReason(error.what()) + ")";
   }
-  return std::shared_ptr<ModelRuntime>(
-      std::make_shared<TorchScriptRuntime>(std::move(module), std::move(fast), std::move(description)));
+  return std::shared_ptr<ModelRuntime>(std::make_shared<TorchScriptRuntime>(
+      std::move(module), std::move(fast), std::move(description), std::move(input_names)));
 }
 
 void SetTorchThreads(int threads) {
