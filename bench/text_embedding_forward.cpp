@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
     tokens += encoded.value()[0].size();
     encodings.push_back(encoded.value()[0]);
   }
-  auto batches = quarry::ml::PlanTextBatches(encodings, std::stoi(argv[4]), model.value()->text_inputs(),
-                                              model.value()->pad_id());
+  auto batches =
+      quarry::ml::PlanTextBatches(encodings, std::stoi(argv[4]), model.value()->text_inputs(), model.value()->pad_id());
   double best = 1e30;
   for (int round = 0; round <= std::stoi(argv[5]); ++round) {
     const quarry::ml::IntraOpThreadScope threads;

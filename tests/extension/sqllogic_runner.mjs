@@ -2,7 +2,8 @@
 // The same records, the same expectations: the expected rows in those files are what quarry's own
 // runner (tests/sqllogic/, through the API the shell uses) checks, so a file passing here gives the
 // shell's results through the extension. Records as tests/sqllogic/test_file_parser.hpp describes:
-// statement ok|error, query <types> [nosort|rowsort|valuesort], load, restart, database, mode skip.
+// statement ok|error, query <types> [nosort|rowsort|valuesort], load, restart, database, mode skip,
+// foreach NAME values... / endloop.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ function parseRecords(file, content) {
   const records = [];
   const blank = (line) => /^[ \t]*$/.test(line);
   let skipping = false;
+  const loops = [];  // open foreach blocks: { first, variable, values }
+  const substitute = (text, variable, value) => text?.split('${' + variable + '}').join(value);
   let i = 0;
   while (i < lines.length) {
     if (blank(lines[i]) || lines[i].startsWith('#')) {
@@ -35,6 +38,20 @@ function parseRecords(file, content) {
     let record;
     if (command === 'mode') {
       skipping = argument === 'skip';
+      continue;
+    } else if (command === 'foreach') {
+      loops.push({ first: records.length, variable: argument, values: words.slice(2) });
+      continue;
+    } else if (command === 'endloop') {
+      const loop = loops.pop();
+      if (!loop) throw new Error(`${file}:${line}: endloop without foreach`);
+      const body = records.splice(loop.first);
+      for (const value of loop.values) {
+        for (const r of body) {
+          records.push({ ...r, sql: substitute(r.sql, loop.variable, value), path: substitute(r.path, loop.variable, value),
+            expected: r.expected?.map((e) => substitute(e, loop.variable, value)) });
+        }
+      }
       continue;
     } else if (command === 'statement') {
       record = { kind: argument, sql, expected };

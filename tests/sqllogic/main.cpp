@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   const fs::path fixtures = fs::absolute(fs::path(argv[0]).parent_path() / "fixtures");
   // Made again when a fixture script changed since they were made.
   bool stale = !fs::exists(fixtures / ".complete");
-  for (const char* script : {"make_sql_fixtures.py", "make_model_fixtures.py", "make_document_fixtures.py",
-                             "make_text_fixtures.py"}) {
+  for (const char* script :
+       {"make_sql_fixtures.py", "make_model_fixtures.py", "make_document_fixtures.py", "make_text_fixtures.py"}) {
     const fs::path source = fs::path(QUARRY_SOURCE_DIR) / "tests/fixtures" / script;
     stale = stale || fs::last_write_time(source) > fs::last_write_time(fixtures / ".complete");
   }

@@ -20,6 +20,21 @@ bool IsBlank(const std::string& line) {
   return line.find_first_not_of(" \t\r") == std::string::npos;
 }
 
+std::string Substitute(std::string text, const std::string& variable, const std::string& value) {
+  const std::string pattern = "${" + variable + "}";
+  for (size_t at = text.find(pattern); at != std::string::npos; at = text.find(pattern, at + value.size())) {
+    text.replace(at, pattern.size(), value);
+  }
+  return text;
+}
+
+// An open foreach: where its records start in the file's list, its variable and values.
+struct Loop {
+  size_t first_record;
+  std::string variable;
+  std::vector<std::string> values;
+};
+
 }  // namespace
 
 TestFile ParseTestFile(const std::string& path, const std::string& content) {
@@ -34,6 +49,7 @@ TestFile ParseTestFile(const std::string& path, const std::string& content) {
   }
   TestFile file{path, {}};
   bool skipping = false;
+  std::vector<Loop> loops;
   auto fail = [&](size_t index, const std::string& why) {
     throw std::runtime_error(path + ":" + std::to_string(index + 1) + ": " + why);
   };
@@ -65,6 +81,26 @@ TestFile ParseTestFile(const std::string& path, const std::string& content) {
     const std::string& command = words[0];
     if (command == "mode" && words.size() == 2 && (words[1] == "skip" || words[1] == "unskip")) {
       skipping = words[1] == "skip";
+      continue;
+    }
+    if (command == "foreach" && words.size() >= 3) {
+      loops.push_back({file.records.size(), words[1], std::vector<std::string>(words.begin() + 2, words.end())});
+      continue;
+    }
+    if (command == "endloop" && words.size() == 1) {
+      if (loops.empty()) fail(header_index, "endloop without foreach");
+      Loop loop = loops.back();
+      loops.pop_back();
+      std::vector<TestRecord> body(file.records.begin() + loop.first_record, file.records.end());
+      file.records.resize(loop.first_record);
+      for (const std::string& value : loop.values) {
+        for (TestRecord copy : body) {
+          copy.sql = Substitute(copy.sql, loop.variable, value);
+          copy.path = Substitute(copy.path, loop.variable, value);
+          for (auto& line : copy.expected) line = Substitute(line, loop.variable, value);
+          file.records.push_back(std::move(copy));
+        }
+      }
       continue;
     }
     if (command == "statement" && words.size() >= 2 && (words[1] == "ok" || words[1] == "error")) {
@@ -106,6 +142,7 @@ TestFile ParseTestFile(const std::string& path, const std::string& content) {
     }
     if (!skipping) file.records.push_back(std::move(record));
   }
+  if (!loops.empty()) fail(lines.size() - 1, "foreach without endloop");
   return file;
 }
 

@@ -12,6 +12,8 @@
 //                                           opened on first use; the others stay open ("default": the
 //                                           first) — for what must be separate per database
 //   mode skip | mode unskip                 skip the records in between
+//   foreach NAME V1 V2 ... / endloop        the records in between once per value, ${NAME} replaced by
+//                                           it in their SQL, expected values and paths (nestable)
 #pragma once
 
 #include <string>

@@ -229,7 +229,9 @@ TEST(TextModelRuntimeTest, IdBeyondTheVocabularyIsAnError) {
     for (int run = 0; run < 2; run++) {
       auto output = runtime->RunNamed(batch);
       EXPECT_FALSE(output.ok()) << FormatName(format);
-      if (!output.ok()) EXPECT_NE(output.error().find("input_ids [3, 7]"), std::string::npos) << output.error();
+      if (!output.ok()) {
+        EXPECT_NE(output.error().find("input_ids [3, 7]"), std::string::npos) << output.error();
+      }
     }
   }
 }
