@@ -68,6 +68,17 @@ FROM pages WHERE text LIKE 'RECEIPT%' ORDER BY file;
 SELECT count(*) AS receipts, sum(regexp_extract(text, 'TOTAL ([0-9.]+)', 1)::DECIMAL(8, 2)) AS all_totals
 FROM pages WHERE text LIKE 'RECEIPT%';
 
+-- A text model of one's own next to the image model: a classifier the demo trained on words
+-- (examples/make_demo_text_model.py), with its Hugging Face tokenizer.json, reads what OCR found.
+CREATE MODEL receipt_or_report FROM 'examples/.data/models/receipt_or_report.pt'
+  WITH (task = 'text_classification', tokenizer = 'examples/.data/models/tokenizer.json',
+        labels = 'examples/.data/models/text_labels.txt', top_k = 1);
+
+SELECT receipt_or_report(text)[1].description AS document_type, count(*) AS pages,
+       count(*) FILTER (WHERE text LIKE 'RECEIPT%') AS starting_with_receipt,
+       round(min(receipt_or_report(text)[1].probability), 2) AS least_sure
+FROM pages GROUP BY ALL ORDER BY document_type;
+
 -- Built-in voice activity detection (Silero VAD): where people speak in each recording.
 CREATE TABLE speech AS
 SELECT parse_filename(path) AS recording, speech_segments(audio) AS segments, error

@@ -14,7 +14,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data="$root/examples/.data"
 # Remade when this script or the model script changes.
-stamp=$(cat "$root/examples/make_demo_corpus.sh" "$root/examples/make_demo_model.py" "$root/examples/make_demo_documents.py" |
+stamp=$(cat "$root/examples/make_demo_corpus.sh" "$root/examples/make_demo_model.py" "$root/examples/make_demo_documents.py" \
+  "$root/examples/make_demo_text_model.py" |
   sha256sum | cut -d' ' -f1)
 [ -f "$data/.complete" ] && [ "$(cat "$data/.complete")" = "$stamp" ] && exit 0
 rm -rf "$data"
@@ -42,5 +43,6 @@ head -c 30 "$data/audio/greeting.wav" >"$data/audio/broken.wav"
 printf 'Photos from the Debian packages darknet and dlib.\n' >"$data/notes/about.txt"
 printf 'caf\xe9 au lait (Latin-1, not UTF-8)\n' >"$data/notes/latin1.txt"
 /usr/bin/python3 "$root/examples/make_demo_model.py" "$data" >/dev/null
+/usr/bin/python3 "$root/examples/make_demo_text_model.py" "$data"
 /usr/bin/python3 "$root/examples/make_demo_documents.py" "$data"
 echo "$stamp" >"$data/.complete"
