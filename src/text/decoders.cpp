@@ -61,7 +61,7 @@ class WordPieceDecoder final : public Decoder {
         if (tokens[i].compare(0, prefix_.size(), prefix_) == 0) {
           tokens[i].erase(0, prefix_.size());
         } else {
-          tokens[i].insert(0, " ");
+          tokens[i] = " " + tokens[i];
         }
       }
       if (cleanup_) tokens[i] = WordPieceCleanup(std::move(tokens[i]));
@@ -274,17 +274,7 @@ std::unique_ptr<Decoder> DecoderFromJson(const Json& json) {
   }
   if (type == "Replace") {
     const char* part = "decoder Replace";
-    const Json& pattern = JsonField(json, "pattern", part);
-    Result<std::shared_ptr<const RegexPattern>> regex = Error{""};
-    if (pattern.is_object() && pattern.contains("String")) {
-      regex = RegexPattern::Literal(JsonString(pattern, "String", part));
-    } else if (pattern.is_object() && pattern.contains("Regex")) {
-      regex = RegexPattern::Compile(JsonString(pattern, "Regex", part));
-    } else {
-      throw TokenizerFormatError("decoder Replace: pattern must be {\"String\": ...} or {\"Regex\": ...}");
-    }
-    if (!regex.ok()) throw TokenizerFormatError("decoder Replace: " + regex.error());
-    return std::make_unique<ReplaceDecoder>(regex.value(), JsonString(json, "content", part));
+    return std::make_unique<ReplaceDecoder>(JsonPattern(json, part), JsonString(json, "content", part));
   }
   if (type == "ByteFallback") return std::make_unique<ByteFallbackDecoder>();
   if (type == "Fuse") return std::make_unique<FuseDecoder>();
@@ -305,13 +295,7 @@ std::unique_ptr<Decoder> DecoderFromJson(const Json& json) {
     return std::make_unique<CtcDecoder>(pad, delimiter, JsonBool(json, "cleanup", part, true));
   }
   if (type == "Sequence") {
-    const Json& list = JsonField(json, "decoders", "decoder Sequence");
-    if (!list.is_array()) throw TokenizerFormatError("decoder Sequence: 'decoders' must be a list");
-    std::vector<std::unique_ptr<Decoder>> steps;
-    for (const Json& step : list) {
-      if (auto decoder = DecoderFromJson(step)) steps.push_back(std::move(decoder));
-    }
-    return std::make_unique<SequenceDecoder>(std::move(steps));
+    return std::make_unique<SequenceDecoder>(JsonSteps<Decoder>(json, "decoders", "decoder Sequence", DecoderFromJson));
   }
   throw TokenizerFormatError("unknown decoder type '" + type + "'");
 }

@@ -201,17 +201,7 @@ std::unique_ptr<Normalizer> NormalizerFromJson(const Json& json) {
   }
   if (type == "Replace") {
     const char* part = "normalizer Replace";
-    const Json& pattern = JsonField(json, "pattern", part);
-    Result<std::shared_ptr<const RegexPattern>> regex = Error{""};
-    if (pattern.is_object() && pattern.contains("String")) {
-      regex = RegexPattern::Literal(JsonString(pattern, "String", part));
-    } else if (pattern.is_object() && pattern.contains("Regex")) {
-      regex = RegexPattern::Compile(JsonString(pattern, "Regex", part));
-    } else {
-      throw TokenizerFormatError("normalizer Replace: pattern must be {\"String\": ...} or {\"Regex\": ...}");
-    }
-    if (!regex.ok()) throw TokenizerFormatError("normalizer Replace: " + regex.error());
-    return std::make_unique<ReplaceNormalizer>(regex.value(), JsonString(json, "content", part));
+    return std::make_unique<ReplaceNormalizer>(JsonPattern(json, part), JsonString(json, "content", part));
   }
   if (type == "Prepend") return std::make_unique<PrependNormalizer>(JsonString(json, "prepend", "normalizer Prepend"));
   if (type == "Strip") {
@@ -220,13 +210,8 @@ std::unique_ptr<Normalizer> NormalizerFromJson(const Json& json) {
   }
   if (type == "ByteLevel") return ByteLevelNormalizer();
   if (type == "Sequence") {
-    const Json& list = JsonField(json, "normalizers", "normalizer Sequence");
-    if (!list.is_array()) throw TokenizerFormatError("normalizer Sequence: 'normalizers' must be a list");
-    std::vector<std::unique_ptr<Normalizer>> steps;
-    for (const Json& step : list) {
-      if (auto normalizer = NormalizerFromJson(step)) steps.push_back(std::move(normalizer));
-    }
-    return std::make_unique<SequenceNormalizer>(std::move(steps));
+    return std::make_unique<SequenceNormalizer>(
+        JsonSteps<Normalizer>(json, "normalizers", "normalizer Sequence", NormalizerFromJson));
   }
   if (type == "Precompiled") {
     throw TokenizerFormatError("normalizer Precompiled (SentencePiece's charsmap) is not supported yet");

@@ -170,13 +170,8 @@ std::unique_ptr<PostProcessor> PostProcessorFromJson(const Json& json) {
   }
   if (type == "ByteLevel") return std::make_unique<PassThroughProcessor>();
   if (type == "Sequence") {
-    const Json& list = JsonField(json, "processors", "post_processor Sequence");
-    if (!list.is_array()) throw TokenizerFormatError("post_processor Sequence: 'processors' must be a list");
-    std::vector<std::unique_ptr<PostProcessor>> steps;
-    for (const Json& step : list) {
-      if (auto processor = PostProcessorFromJson(step)) steps.push_back(std::move(processor));
-    }
-    return std::make_unique<SequenceProcessor>(std::move(steps));
+    return std::make_unique<SequenceProcessor>(
+        JsonSteps<PostProcessor>(json, "processors", "post_processor Sequence", PostProcessorFromJson));
   }
   throw TokenizerFormatError("unknown post_processor type '" + type + "'");
 }

@@ -230,20 +230,6 @@ class SequencePreTokenizer final : public PreTokenizer {
   std::vector<std::unique_ptr<PreTokenizer>> steps_;
 };
 
-std::shared_ptr<const RegexPattern> PatternFromJson(const Json& json, const char* part) {
-  const Json& pattern = JsonField(json, "pattern", part);
-  Result<std::shared_ptr<const RegexPattern>> regex = Error{""};
-  if (pattern.is_object() && pattern.contains("String")) {
-    regex = RegexPattern::Literal(JsonString(pattern, "String", part));
-  } else if (pattern.is_object() && pattern.contains("Regex")) {
-    regex = RegexPattern::Compile(JsonString(pattern, "Regex", part));
-  } else {
-    throw TokenizerFormatError(std::string(part) + ": pattern must be {\"String\": ...} or {\"Regex\": ...}");
-  }
-  if (!regex.ok()) throw TokenizerFormatError(std::string(part) + ": " + regex.error());
-  return regex.value();
-}
-
 }  // namespace
 
 SplitBehavior SplitBehaviorFromJson(const Json& object, const char* part) {
@@ -281,7 +267,7 @@ std::unique_ptr<PreTokenizer> PreTokenizerFromJson(const Json& json) {
   }
   if (type == "Split") {
     const char* part = "pre_tokenizer Split";
-    return std::make_unique<SplitPreTokenizer>(PatternFromJson(json, part), SplitBehaviorFromJson(json, part),
+    return std::make_unique<SplitPreTokenizer>(JsonPattern(json, part), SplitBehaviorFromJson(json, part),
                                                JsonBool(json, "invert", part, false));
   }
   if (type == "Metaspace") {
@@ -309,13 +295,8 @@ std::unique_ptr<PreTokenizer> PreTokenizerFromJson(const Json& json) {
                                                    JsonBool(json, "split", part, true));
   }
   if (type == "Sequence") {
-    const Json& list = JsonField(json, "pretokenizers", "pre_tokenizer Sequence");
-    if (!list.is_array()) throw TokenizerFormatError("pre_tokenizer Sequence: 'pretokenizers' must be a list");
-    std::vector<std::unique_ptr<PreTokenizer>> steps;
-    for (const Json& step : list) {
-      if (auto pre_tokenizer = PreTokenizerFromJson(step)) steps.push_back(std::move(pre_tokenizer));
-    }
-    return std::make_unique<SequencePreTokenizer>(std::move(steps));
+    return std::make_unique<SequencePreTokenizer>(
+        JsonSteps<PreTokenizer>(json, "pretokenizers", "pre_tokenizer Sequence", PreTokenizerFromJson));
   }
   throw TokenizerFormatError("unknown pre_tokenizer type '" + type + "'");
 }

@@ -1,6 +1,7 @@
 // Typed access to tokenizer.json fields (see tokenizer_json.hpp).
 #include "text/tokenizer_json.hpp"
 
+#include "text/regex_pattern.hpp"
 #include "text/utf8.hpp"
 
 namespace quarry::text {
@@ -52,6 +53,20 @@ char32_t JsonCharacter(const Json& object, const char* key, const char* part) {
   }
   size_t position = 0;
   return DecodeUtf8(text, position);
+}
+
+std::shared_ptr<const RegexPattern> JsonPattern(const Json& object, const char* part) {
+  const Json& pattern = JsonField(object, "pattern", part);
+  Result<std::shared_ptr<const RegexPattern>> regex = Error{""};
+  if (pattern.is_object() && pattern.contains("String")) {
+    regex = RegexPattern::Literal(JsonString(pattern, "String", part));
+  } else if (pattern.is_object() && pattern.contains("Regex")) {
+    regex = RegexPattern::Compile(JsonString(pattern, "Regex", part));
+  } else {
+    throw TokenizerFormatError(std::string(part) + ": pattern must be {\"String\": ...} or {\"Regex\": ...}");
+  }
+  if (!regex.ok()) throw TokenizerFormatError(std::string(part) + ": " + regex.error());
+  return regex.value();
 }
 
 }  // namespace quarry::text

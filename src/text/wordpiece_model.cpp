@@ -8,11 +8,37 @@
 namespace quarry::text {
 namespace {
 
-class WordPieceModel final : public TokenModel {
+// What WordPiece and WordLevel share: a vocabulary looked up by text, and an unknown token for words it
+// does not cover.
+class VocabularyWithUnknown : public TokenModel {
+ public:
+  VocabularyWithUnknown(Vocabulary vocabulary, std::string unk_token)
+      : vocabulary_(std::move(vocabulary)), unk_token_(std::move(unk_token)) {}
+
+  std::optional<uint32_t> TokenToId(std::string_view token) const override { return vocabulary_.Find(token); }
+  const std::string* IdToToken(uint32_t id) const override { return vocabulary_.TokenOf(id); }
+  size_t VocabularySize() const override { return vocabulary_.size(); }
+
+ protected:
+  // Appends the unknown token's id; false with `error` when the vocabulary lacks it.
+  bool AppendUnknown(std::vector<uint32_t>& ids, std::string& error) const {
+    auto unk_id = vocabulary_.Find(unk_token_);
+    if (!unk_id) {
+      error = "the unknown token '" + unk_token_ + "' is not in the vocabulary";
+      return false;
+    }
+    ids.push_back(*unk_id);
+    return true;
+  }
+
+  Vocabulary vocabulary_;
+  std::string unk_token_;
+};
+
+class WordPieceModel final : public VocabularyWithUnknown {
  public:
   WordPieceModel(Vocabulary vocabulary, std::string unk_token, std::string prefix, size_t max_input_chars_per_word)
-      : vocabulary_(std::move(vocabulary)),
-        unk_token_(std::move(unk_token)),
+      : VocabularyWithUnknown(std::move(vocabulary), std::move(unk_token)),
         prefix_(std::move(prefix)),
         max_input_chars_per_word_(max_input_chars_per_word) {}
 
@@ -49,53 +75,26 @@ class WordPieceModel final : public TokenModel {
       if (matched_all) return true;
     }
     ids.resize(first_new);
-    auto unk_id = vocabulary_.Find(unk_token_);
-    if (!unk_id) {
-      error = "the unknown token '" + unk_token_ + "' is not in the vocabulary";
-      return false;
-    }
-    ids.push_back(*unk_id);
-    return true;
+    return AppendUnknown(ids, error);
   }
 
-  std::optional<uint32_t> TokenToId(std::string_view token) const override { return vocabulary_.Find(token); }
-  const std::string* IdToToken(uint32_t id) const override { return vocabulary_.TokenOf(id); }
-  size_t VocabularySize() const override { return vocabulary_.size(); }
-
  private:
-  Vocabulary vocabulary_;
-  std::string unk_token_;
   std::string prefix_;
   size_t max_input_chars_per_word_;
 };
 
 // WordLevel: the whole word is one token, or the unknown token.
-class WordLevelModel final : public TokenModel {
+class WordLevelModel final : public VocabularyWithUnknown {
  public:
-  WordLevelModel(Vocabulary vocabulary, std::string unk_token)
-      : vocabulary_(std::move(vocabulary)), unk_token_(std::move(unk_token)) {}
+  using VocabularyWithUnknown::VocabularyWithUnknown;
 
   bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error) const override {
     if (auto id = vocabulary_.Find(word)) {
       ids.push_back(*id);
       return true;
     }
-    auto unk_id = vocabulary_.Find(unk_token_);
-    if (!unk_id) {
-      error = "the unknown token '" + unk_token_ + "' is not in the vocabulary";
-      return false;
-    }
-    ids.push_back(*unk_id);
-    return true;
+    return AppendUnknown(ids, error);
   }
-
-  std::optional<uint32_t> TokenToId(std::string_view token) const override { return vocabulary_.Find(token); }
-  const std::string* IdToToken(uint32_t id) const override { return vocabulary_.TokenOf(id); }
-  size_t VocabularySize() const override { return vocabulary_.size(); }
-
- private:
-  Vocabulary vocabulary_;
-  std::string unk_token_;
 };
 
 }  // namespace
