@@ -32,20 +32,26 @@ inline const std::filesystem::path& MlFixtureDirectory() {
   return folder.ok() ? folder.path() : empty;
 }
 
-// The manifest's lines, each split into words; a test failure when the fixtures are missing.
-inline std::vector<std::vector<std::string>> ManifestLines() {
+// The lines of `folder`/manifest.txt, each split into words; a test failure naming `script` when the
+// fixtures could not be made (an empty folder).
+inline std::vector<std::vector<std::string>> ReadManifest(const std::filesystem::path& folder, const char* script) {
   std::vector<std::vector<std::string>> lines;
-  if (MlFixtureDirectory().empty()) {
-    ADD_FAILURE() << "the ML fixtures could not be made (tests/fixtures/make_ml_fixtures.py)";
+  if (folder.empty()) {
+    ADD_FAILURE() << "the fixtures could not be made (tests/fixtures/" << script << ")";
     return lines;
   }
-  std::ifstream in(MlFixtureDirectory() / "manifest.txt");
+  std::ifstream in(folder / "manifest.txt");
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream words(line);
     lines.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
   }
   return lines;
+}
+
+// The ML fixtures' manifest lines.
+inline std::vector<std::vector<std::string>> ManifestLines() {
+  return ReadManifest(MlFixtureDirectory(), "make_ml_fixtures.py");
 }
 
 inline std::string FixturePath(const std::string& name) {

@@ -27,18 +27,7 @@ const std::filesystem::path& OnnxFixtures() {
 }
 
 std::vector<std::vector<std::string>> Manifest() {
-  std::vector<std::vector<std::string>> lines;
-  if (OnnxFixtures().empty()) {
-    ADD_FAILURE() << "the ONNX fixtures could not be made (tests/fixtures/make_onnx_fixtures.py)";
-    return lines;
-  }
-  std::ifstream in(OnnxFixtures() / "manifest.txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    lines.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
-  }
-  return lines;
+  return testing::ReadManifest(OnnxFixtures(), "make_onnx_fixtures.py");
 }
 
 std::vector<float> Floats(const std::string& name) {

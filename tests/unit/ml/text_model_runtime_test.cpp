@@ -34,18 +34,7 @@ const std::filesystem::path& TextFixtures() {
 }
 
 std::vector<std::vector<std::string>> Manifest() {
-  std::vector<std::vector<std::string>> lines;
-  if (TextFixtures().empty()) {
-    ADD_FAILURE() << "the text model fixtures could not be made (tests/fixtures/make_text_model_fixtures.py)";
-    return lines;
-  }
-  std::ifstream in(TextFixtures() / "manifest.txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    lines.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
-  }
-  return lines;
+  return testing::ReadManifest(TextFixtures(), "make_text_model_fixtures.py");
 }
 
 template <typename T>
