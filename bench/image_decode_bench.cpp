@@ -10,7 +10,8 @@
 // Prints images/s of each (best of RUNS, interleaved) and the ratios the resize issue names: sql / cv linear
 // (target >= 0.9), sql / cv area (>= 1.0), sql size / cv linear (>= 1.5), sql size / sql (>= 1.0). Then a
 // single-thread breakdown over the first 300 files (where the time goes): milliseconds per image of the
-// full decode, the DCT-scaled decode, quarry's resize, OpenCV's two resizes.
+// full decode, the DCT-scaled decode, quarry's resize (on the fastest path, then on each), OpenCV's two
+// resizes.
 #include <turbojpeg.h>
 
 #include <algorithm>
@@ -29,6 +30,7 @@
 
 #include "media/image_transform.hpp"
 #include "media/jpeg_decoder.hpp"
+#include "media/resize/resize_path.hpp"
 #include "quarry/database.hpp"
 
 namespace {
@@ -163,6 +165,16 @@ void Breakdown(const std::vector<std::string>& files, size_t count) {
   std::printf("  TurboJPEG full decode %.3f | quarry decode at size := 224 %.3f\n", decode / n, scaled / n);
   std::printf("  resize to 224: quarry (Pillow bilinear) %.3f | cv INTER_LINEAR %.3f | cv INTER_AREA %.3f\n",
               quarry / n, linear / n, area / n);
+  std::printf("  quarry's resize on each path:");
+  for (auto path : quarry::media::resize::AvailableResizePaths()) {
+    const double seconds = time([path](quarry::media::Image& image) -> size_t {
+      auto resized =
+          quarry::media::resize::ResizeOnPath(path, image, kSide, kSide, quarry::media::ResizeFilter::kBilinear);
+      return resized.ok() ? resized.value().pixels.size() : 0;
+    });
+    std::printf(" %s %.3f", quarry::media::resize::ResizePathName(path), seconds / n);
+  }
+  std::printf("\n");
 }
 
 }  // namespace

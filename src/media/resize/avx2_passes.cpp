@@ -48,6 +48,21 @@ inline __m128i AddLanes(__m256i sum) {
   return _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
 }
 
+// The sums of 2 rows, each over its two 128-bit lanes: lane r of the result is row r's (4 channels).
+inline __m256i AddLanesOfTwo(__m256i row0, __m256i row1) {
+  return _mm256_add_epi32(_mm256_permute2x128_si256(row0, row1, 0x20), _mm256_permute2x128_si256(row0, row1, 0x31));
+}
+
+// Rounded, shifted and clipped sums of rows 0-1 and 2-3 as bytes: rows 0 and 2 at bytes 0 and 4 of
+// lane 0, rows 1 and 3 at bytes 0 and 4 of lane 1.
+inline __m256i FinishRows(__m256i rows01, __m256i rows23) {
+  const __m256i half = _mm256_set1_epi32(kHalf);
+  const __m256i shifted01 = _mm256_srai_epi32(_mm256_add_epi32(rows01, half), kPrecisionBits);
+  const __m256i shifted23 = _mm256_srai_epi32(_mm256_add_epi32(rows23, half), kPrecisionBits);
+  const __m256i words = _mm256_packs_epi32(shifted01, shifted23);
+  return _mm256_packus_epi16(words, words);
+}
+
 // Rows [y, y + kRows) of the horizontal pass, 3 or 4 channels.
 template <int kChannels, int kRows>
 void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out, int32_t y) {
@@ -55,6 +70,7 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
   const uint8_t* end = in.pixels.data() + in.pixels.size();
   const uint8_t* sources[kRows];
   uint8_t* targets[kRows];
+#pragma GCC unroll 4
   for (int r = 0; r < kRows; ++r) {
     sources[r] = in.row(first_row + y + r);
     targets[r] = out.row(y + r);
@@ -64,16 +80,19 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
     const int32_t count = columns.count[x];
     // Each step loads 16 bytes: past the last tap; the weights there are 0, the bytes must be readable.
     if (sources[kRows - 1] + offset + static_cast<size_t>((count + 3) / 4 - 1) * 4 * kChannels + 16 > end) {
+#pragma GCC unroll 4
       for (int r = 0; r < kRows; ++r) HorizontalPixelScalar(sources[r], kChannels, columns, x, targets[r]);
       continue;
     }
     const int16_t* low = columns.Low(x);
     const int16_t* high = columns.High(x);
     __m256i sum_low[kRows], sum_high[kRows];
+#pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) sum_low[r] = sum_high[r] = _mm256_setzero_si256();
     for (int32_t j = 0; j < count; j += 4) {
       const __m256i weight_low = WeightPairs(low, j);
       const __m256i weight_high = WeightPairs(high, j);
+#pragma GCC unroll 4
       for (int r = 0; r < kRows; ++r) {
         const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sources[r] + offset + j * kChannels));
         const __m256i pairs = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(bytes), shuffle);
@@ -81,11 +100,26 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
         sum_high[r] = _mm256_add_epi32(sum_high[r], _mm256_madd_epi16(pairs, weight_high));
       }
     }
-    for (int r = 0; r < kRows; ++r) {
-      const uint32_t value = FinishFour(AddLanes(sum_low[r]), AddLanes(sum_high[r]));
-      // With 3 channels the 4th byte lands on the next pixel, written next; not past the row's end.
-      const size_t bytes = kChannels == 4 || x + 1 < columns.outputs ? 4 : 3;
-      std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &value, bytes);
+    uint32_t values[kRows];
+    if constexpr (kRows == 4) {
+      __m256i sums[4];
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) sums[r] = _mm256_add_epi32(sum_low[r], _mm256_slli_epi32(sum_high[r], 16));
+      const __m256i bytes = FinishRows(AddLanesOfTwo(sums[0], sums[1]), AddLanesOfTwo(sums[2], sums[3]));
+      values[0] = static_cast<uint32_t>(_mm256_extract_epi32(bytes, 0));
+      values[1] = static_cast<uint32_t>(_mm256_extract_epi32(bytes, 4));
+      values[2] = static_cast<uint32_t>(_mm256_extract_epi32(bytes, 1));
+      values[3] = static_cast<uint32_t>(_mm256_extract_epi32(bytes, 5));
+    } else {
+      for (int r = 0; r < kRows; ++r) values[r] = FinishFour(AddLanes(sum_low[r]), AddLanes(sum_high[r]));
+    }
+    // With 3 channels the 4th byte lands on the next pixel, written next; not past the row's end.
+    if (kChannels == 4 || x + 1 < columns.outputs) {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRows; ++r) std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &values[r], 4);
+    } else {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRows; ++r) std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &values[r], 3);
     }
   }
 }
@@ -171,12 +205,14 @@ void VerticalAvx2(const ImageView& in, const AxisTaps& rows, Image& out) {
         std::memcpy(&pair_high, high + j, sizeof pair_high);
         const __m256i weight_low = _mm256_set1_epi32(pair_low);
         const __m256i weight_high = _mm256_set1_epi32(pair_high);
+#pragma GCC unroll 4
         for (int p = 0; p < 4; ++p) {
           sum_low[p] = _mm256_add_epi32(sum_low[p], _mm256_madd_epi16(pairs[p], weight_low));
           sum_high[p] = _mm256_add_epi32(sum_high[p], _mm256_madd_epi16(pairs[p], weight_high));
         }
       }
       __m256i shifted[4];
+#pragma GCC unroll 4
       for (int p = 0; p < 4; ++p) {
         const __m256i sum = _mm256_add_epi32(_mm256_add_epi32(sum_low[p], _mm256_slli_epi32(sum_high[p], 16)),
                                              _mm256_set1_epi32(kHalf));

@@ -70,6 +70,23 @@ inline __m128i AddLanes(__m512i sum) {
   return _mm_add_epi32(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
 }
 
+// The sums of 4 rows, each over its four 128-bit lanes: lane r of the result is row r's (4 channels).
+inline __m512i AddLanesOfFour(const __m512i (&rows)[4]) {
+  const __m512i rows01 = _mm512_add_epi32(_mm512_shuffle_i64x2(rows[0], rows[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                          _mm512_shuffle_i64x2(rows[0], rows[1], _MM_SHUFFLE(3, 2, 3, 2)));
+  const __m512i rows23 = _mm512_add_epi32(_mm512_shuffle_i64x2(rows[2], rows[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                          _mm512_shuffle_i64x2(rows[2], rows[3], _MM_SHUFFLE(3, 2, 3, 2)));
+  return _mm512_add_epi32(_mm512_shuffle_i64x2(rows01, rows23, _MM_SHUFFLE(2, 0, 2, 0)),
+                          _mm512_shuffle_i64x2(rows01, rows23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// Rounded, shifted and clipped 32-bit sums as bytes: 4 bytes per 128-bit lane, lane r at bytes 4r.
+inline __m128i FinishRows(__m512i sums) {
+  const __m512i shifted = _mm512_srai_epi32(_mm512_add_epi32(sums, _mm512_set1_epi32(kHalf)), kPrecisionBits);
+  const __m512i clipped = _mm512_min_epi32(_mm512_max_epi32(shifted, _mm512_setzero_si512()), _mm512_set1_epi32(255));
+  return _mm512_cvtepi32_epi8(clipped);
+}
+
 // Rows [y, y + kRows) of the horizontal pass, 3 or 4 channels.
 template <int kChannels, int kRows>
 void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out, int32_t y) {
@@ -77,6 +94,7 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
   constexpr __mmask64 kPairs = PairMask<kChannels>();
   const uint8_t* sources[kRows];
   uint8_t* targets[kRows];
+#pragma GCC unroll 4
   for (int r = 0; r < kRows; ++r) {
     sources[r] = in.row(first_row + y + r);
     targets[r] = out.row(y + r);
@@ -87,11 +105,13 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
     const int16_t* low = columns.Low(x);
     const int16_t* high = columns.High(x);
     __m512i sum_low[kRows], sum_high[kRows];
+#pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) sum_low[r] = sum_high[r] = _mm512_setzero_si512();
     for (int32_t j = 0; j < count; j += 8) {
       const __m512i weight_low = WeightPairs(low, j);
       const __m512i weight_high = WeightPairs(high, j);
       const __mmask64 load = FirstBytes(static_cast<size_t>(count - j < 8 ? count - j : 8) * kChannels);
+#pragma GCC unroll 4
       for (int r = 0; r < kRows; ++r) {
         const __m512i bytes = _mm512_maskz_loadu_epi8(load, sources[r] + offset + j * kChannels);
         const __m512i pairs = _mm512_maskz_permutexvar_epi8(kPairs, permute, bytes);
@@ -99,11 +119,28 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
         sum_high[r] = _mm512_dpwssd_epi32(sum_high[r], pairs, weight_high);
       }
     }
-    for (int r = 0; r < kRows; ++r) {
-      const uint32_t value = FinishFour(AddLanes(_mm512_add_epi32(sum_low[r], _mm512_slli_epi32(sum_high[r], 16))));
-      // With 3 channels the 4th byte lands on the next pixel, written next; not past the row's end.
-      const size_t bytes = kChannels == 4 || x + 1 < columns.outputs ? 4 : 3;
-      std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &value, bytes);
+    uint32_t values[kRows];
+    if constexpr (kRows == 4) {
+      __m512i sums[4];
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) sums[r] = _mm512_add_epi32(sum_low[r], _mm512_slli_epi32(sum_high[r], 16));
+      const __m128i bytes = FinishRows(AddLanesOfFour(sums));
+      values[0] = static_cast<uint32_t>(_mm_extract_epi32(bytes, 0));
+      values[1] = static_cast<uint32_t>(_mm_extract_epi32(bytes, 1));
+      values[2] = static_cast<uint32_t>(_mm_extract_epi32(bytes, 2));
+      values[3] = static_cast<uint32_t>(_mm_extract_epi32(bytes, 3));
+    } else {
+      for (int r = 0; r < kRows; ++r) {
+        values[r] = FinishFour(AddLanes(_mm512_add_epi32(sum_low[r], _mm512_slli_epi32(sum_high[r], 16))));
+      }
+    }
+    // With 3 channels the 4th byte lands on the next pixel, written next; not past the row's end.
+    if (kChannels == 4 || x + 1 < columns.outputs) {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRows; ++r) std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &values[r], 4);
+    } else {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRows; ++r) std::memcpy(targets[r] + static_cast<size_t>(x) * kChannels, &values[r], 3);
     }
   }
 }
@@ -185,12 +222,14 @@ void VerticalAvx512(const ImageView& in, const AxisTaps& rows, Image& out) {
         std::memcpy(&pair_high, high + j, sizeof pair_high);
         const __m512i weight_low = _mm512_set1_epi32(pair_low);
         const __m512i weight_high = _mm512_set1_epi32(pair_high);
+#pragma GCC unroll 4
         for (int p = 0; p < 4; ++p) {
           sum_low[p] = _mm512_dpwssd_epi32(sum_low[p], pairs[p], weight_low);
           sum_high[p] = _mm512_dpwssd_epi32(sum_high[p], pairs[p], weight_high);
         }
       }
       __m512i shifted[4];
+#pragma GCC unroll 4
       for (int p = 0; p < 4; ++p) {
         const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(sum_low[p], _mm512_slli_epi32(sum_high[p], 16)),
                                              _mm512_set1_epi32(kHalf));

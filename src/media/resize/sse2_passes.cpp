@@ -136,12 +136,14 @@ void VerticalSse2(const ImageView& in, const AxisTaps& rows, Image& out) {
                                   _mm_unpacklo_epi8(ab_high, zero), _mm_unpackhi_epi8(ab_high, zero)};
         const __m128i weight_low = _mm_set1_epi32(WeightPair(low, j));
         const __m128i weight_high = _mm_set1_epi32(WeightPair(high, j));
+#pragma GCC unroll 4
         for (int p = 0; p < 4; ++p) {
           sum_low[p] = _mm_add_epi32(sum_low[p], _mm_madd_epi16(pairs[p], weight_low));
           sum_high[p] = _mm_add_epi32(sum_high[p], _mm_madd_epi16(pairs[p], weight_high));
         }
       }
       __m128i shifted[4];
+#pragma GCC unroll 4
       for (int p = 0; p < 4; ++p) {
         const __m128i sum =
             _mm_add_epi32(_mm_add_epi32(sum_low[p], _mm_slli_epi32(sum_high[p], 16)), _mm_set1_epi32(kHalf));
