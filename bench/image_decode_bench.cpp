@@ -9,9 +9,9 @@
 //                     (JPEG DCT scaling before the resize).
 // Prints images/s of each (best of RUNS, interleaved) and the ratios the resize issue names: sql / cv linear
 // (target >= 0.9), sql / cv area (>= 1.0), sql size / cv linear (>= 1.5), sql size / sql (>= 1.0). Then a
-// single-thread breakdown over the first 300 files (where the time goes): milliseconds per image of the
+// single-thread breakdown over 300 of the files (where the time goes): milliseconds per image of the
 // full decode, the DCT-scaled decode, quarry's resize (on the fastest path, then on each), OpenCV's two
-// resizes.
+// resizes. RUNS = 0 prints the breakdown alone.
 #include <turbojpeg.h>
 
 #include <algorithm>
@@ -128,52 +128,57 @@ double TimeQuery(quarry::Connection& connection, const std::string& sql, uint64_
   return seconds;
 }
 
-// Single-thread milliseconds per image of each step over the first `count` files (where the time goes).
-void Breakdown(const std::vector<std::string>& files, size_t count) {
-  count = std::min(count, files.size());
+// Single-thread milliseconds per image of each step over `count` files spread evenly over the folder
+// (where the time goes). Each resize reads the picture just decoded, as in the loops.
+void Breakdown(const std::vector<std::string>& all_files, size_t count) {
+  std::vector<std::string> files;
+  const size_t step = std::max<size_t>(1, all_files.size() / count);
+  for (size_t i = 0; i < all_files.size() && files.size() < count; i += step) files.push_back(all_files[i]);
+  const auto paths = quarry::media::resize::AvailableResizePaths();
+  std::vector<std::pair<std::string, Resizer>> resizers = {{"quarry (fastest path)", QuarryResize},
+                                                           {"cv INTER_LINEAR", OpenCvResize(cv::INTER_LINEAR)},
+                                                           {"cv INTER_AREA", OpenCvResize(cv::INTER_AREA)}};
+  for (auto path : paths) {
+    resizers.emplace_back(std::string("quarry ") + quarry::media::resize::ResizePathName(path),
+                          [path](quarry::media::Image& image) -> size_t {
+                            auto resized = quarry::media::resize::ResizeOnPath(path, image, kSide, kSide,
+                                                                               quarry::media::ResizeFilter::kBilinear);
+                            return resized.ok() ? resized.value().pixels.size() : 0;
+                          });
+  }
+  std::vector<double> seconds(resizers.size(), 0.0);
   tjhandle handle = tjInitDecompress();
   std::vector<unsigned char> data;
-  std::vector<quarry::media::Image> decoded(count);
+  quarry::media::Image image;
   double decode = 0, scaled = 0;
-  uint64_t megapixels = 0;
-  for (size_t i = 0; i < count; i++) {
-    ReadFile(files[i], data);
+  uint64_t pixels = 0;
+  for (const auto& file : files) {
+    ReadFile(file, data);
     auto start = Clock::now();
-    DecodeFull(handle, data, decoded[i]);
+    DecodeFull(handle, data, image);
     decode += Seconds(start);
-    megapixels += static_cast<uint64_t>(decoded[i].width) * decoded[i].height;
+    pixels += static_cast<uint64_t>(image.width) * image.height;
+    for (size_t r = 0; r < resizers.size(); r++) {
+      start = Clock::now();
+      resizers[r].second(image);
+      seconds[r] += Seconds(start);
+    }
     quarry::media::DecodeOptions options;
     options.min_width = kSide;
     options.min_height = kSide;
     start = Clock::now();
     auto small = quarry::media::DecodeJpeg(data, options);
     scaled += Seconds(start);
-    if (!small.ok()) std::cerr << files[i] << ": " << small.error() << "\n";
+    if (!small.ok()) std::cerr << file << ": " << small.error() << "\n";
   }
   tjDestroy(handle);
-  const auto time = [&](const Resizer& resize) {
-    const auto start = Clock::now();
-    for (auto& image : decoded) resize(image);
-    return Seconds(start);
-  };
-  const double quarry = time(QuarryResize);
-  const double linear = time(OpenCvResize(cv::INTER_LINEAR));
-  const double area = time(OpenCvResize(cv::INTER_AREA));
-  const double n = static_cast<double>(count) / 1000.0;
-  std::printf("single thread, first %zu files (%.2f megapixels on average), ms per image:\n", count,
-              static_cast<double>(megapixels) / 1e6 / static_cast<double>(count));
-  std::printf("  TurboJPEG full decode %.3f | quarry decode at size := 224 %.3f\n", decode / n, scaled / n);
-  std::printf("  resize to 224: quarry (Pillow bilinear) %.3f | cv INTER_LINEAR %.3f | cv INTER_AREA %.3f\n",
-              quarry / n, linear / n, area / n);
-  std::printf("  quarry's resize on each path:");
-  for (auto path : quarry::media::resize::AvailableResizePaths()) {
-    const double seconds = time([path](quarry::media::Image& image) -> size_t {
-      auto resized =
-          quarry::media::resize::ResizeOnPath(path, image, kSide, kSide, quarry::media::ResizeFilter::kBilinear);
-      return resized.ok() ? resized.value().pixels.size() : 0;
-    });
-    std::printf(" %s %.3f", quarry::media::resize::ResizePathName(path), seconds / n);
-  }
+  const double n = static_cast<double>(files.size()) / 1000.0;
+  std::printf("single thread, %zu files spread over the folder (%.2f megapixels on average), ms per image:\n",
+              files.size(), static_cast<double>(pixels) / 1e6 / static_cast<double>(files.size()));
+  std::printf("  TurboJPEG full decode %.3f | quarry decode at size := %d %.3f\n", decode / n, kSide, scaled / n);
+  std::printf("  resize to %d:", kSide);
+  for (size_t r = 0; r < resizers.size(); r++)
+    std::printf("%s %s %.3f", r ? " |" : "", resizers[r].first.c_str(), seconds[r] / n);
   std::printf("\n");
 }
 
@@ -199,6 +204,10 @@ int main(int argc, char** argv) {
 
   double bare = 1e30, linear = 1e30, area = 1e30, query = 1e30, query_size = 1e30;
   uint64_t bare_bytes = 0, linear_bytes = 0, area_bytes = 0, query_bytes = 0, size_bytes = 0;
+  if (runs == 0) {  // the breakdown alone
+    Breakdown(files, 300);
+    return 0;
+  }
   for (int run = 0; run < runs; run++) {  // interleaved, best of each
     bare = std::min(bare, BareLoop(files, threads, QuarryResize, bare_bytes));
     linear = std::min(linear, BareLoop(files, threads, OpenCvResize(cv::INTER_LINEAR), linear_bytes));

@@ -37,9 +37,9 @@ inline __m256i WeightPairs(const int16_t* weights, int32_t j) {
   return _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(four), _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1));
 }
 
-// Joined, rounded, shifted and clipped 32-bit sums of 4 lanes, as 4 bytes.
+// Joined, shifted and clipped 32-bit sums (the rounding half included) of 4 lanes, as 4 bytes.
 inline uint32_t FinishFour(__m128i low, __m128i high) {
-  const __m128i sum = _mm_add_epi32(_mm_add_epi32(low, _mm_slli_epi32(high, 16)), _mm_set1_epi32(kHalf));
+  const __m128i sum = _mm_add_epi32(low, _mm_slli_epi32(high, 16));
   const __m128i shifted = _mm_srai_epi32(sum, kPrecisionBits);
   return static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(shifted, shifted), shifted)));
 }
@@ -53,12 +53,11 @@ inline __m256i AddLanesOfTwo(__m256i row0, __m256i row1) {
   return _mm256_add_epi32(_mm256_permute2x128_si256(row0, row1, 0x20), _mm256_permute2x128_si256(row0, row1, 0x31));
 }
 
-// Rounded, shifted and clipped sums of rows 0-1 and 2-3 as bytes: rows 0 and 2 at bytes 0 and 4 of
+// Shifted and clipped sums (the rounding half included) of rows 0-1 and 2-3 as bytes: rows 0 and 2 at bytes 0 and 4 of
 // lane 0, rows 1 and 3 at bytes 0 and 4 of lane 1.
 inline __m256i FinishRows(__m256i rows01, __m256i rows23) {
-  const __m256i half = _mm256_set1_epi32(kHalf);
-  const __m256i shifted01 = _mm256_srai_epi32(_mm256_add_epi32(rows01, half), kPrecisionBits);
-  const __m256i shifted23 = _mm256_srai_epi32(_mm256_add_epi32(rows23, half), kPrecisionBits);
+  const __m256i shifted01 = _mm256_srai_epi32(rows01, kPrecisionBits);
+  const __m256i shifted23 = _mm256_srai_epi32(rows23, kPrecisionBits);
   const __m256i words = _mm256_packs_epi32(shifted01, shifted23);
   return _mm256_packus_epi16(words, words);
 }
@@ -68,6 +67,8 @@ template <int kChannels, int kRows>
 void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out, int32_t y) {
   const __m256i shuffle = PairShuffle<kChannels>();
   const uint8_t* end = in.pixels.data() + in.pixels.size();
+  // The next rows' bytes are prefetched as these are read: the picture usually comes from memory.
+  const size_t ahead = y + 2 * kRows <= out.height ? in.row_bytes() * kRows : 0;
   const uint8_t* sources[kRows];
   uint8_t* targets[kRows];
 #pragma GCC unroll 4
@@ -84,11 +85,19 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
       for (int r = 0; r < kRows; ++r) HorizontalPixelScalar(sources[r], kChannels, columns, x, targets[r]);
       continue;
     }
+    if constexpr (kRows == 4) {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRows; ++r)
+        _mm_prefetch(reinterpret_cast<const char*>(sources[r] + ahead + offset), _MM_HINT_T0);
+    }
     const int16_t* low = columns.Low(x);
     const int16_t* high = columns.High(x);
     __m256i sum_low[kRows], sum_high[kRows];
 #pragma GCC unroll 4
-    for (int r = 0; r < kRows; ++r) sum_low[r] = sum_high[r] = _mm256_setzero_si256();
+    for (int r = 0; r < kRows; ++r) {
+      sum_low[r] = _mm256_setr_epi32(kHalf, kHalf, kHalf, kHalf, 0, 0, 0, 0);  // the rounding half, once
+      sum_high[r] = _mm256_setzero_si256();
+    }
     for (int32_t j = 0; j < count; j += 4) {
       const __m256i weight_low = WeightPairs(low, j);
       const __m256i weight_high = WeightPairs(high, j);

@@ -59,9 +59,9 @@ inline __m512i WeightPairs(const int16_t* weights, int32_t j) {
                                   _mm512_castsi128_si512(eight));
 }
 
-// Joined, rounded, shifted and clipped 32-bit sums of 4 lanes, as 4 bytes.
+// Shifted and clipped 32-bit sums (the rounding half included) of 4 lanes, as 4 bytes.
 inline uint32_t FinishFour(__m128i sum) {
-  const __m128i shifted = _mm_srai_epi32(_mm_add_epi32(sum, _mm_set1_epi32(kHalf)), kPrecisionBits);
+  const __m128i shifted = _mm_srai_epi32(sum, kPrecisionBits);
   return static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(shifted, shifted), shifted)));
 }
 
@@ -80,11 +80,10 @@ inline __m512i AddLanesOfFour(const __m512i (&rows)[4]) {
                           _mm512_shuffle_i64x2(rows01, rows23, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
-// Rounded, shifted and clipped 32-bit sums as bytes: 4 bytes per 128-bit lane, lane r at bytes 4r.
+// Shifted and clipped 32-bit sums (the rounding half included) as bytes: 4 bytes per 128-bit lane, lane r at bytes 4r.
 inline __m128i FinishRows(__m512i sums) {
-  const __m512i shifted = _mm512_srai_epi32(_mm512_add_epi32(sums, _mm512_set1_epi32(kHalf)), kPrecisionBits);
-  const __m512i clipped = _mm512_min_epi32(_mm512_max_epi32(shifted, _mm512_setzero_si512()), _mm512_set1_epi32(255));
-  return _mm512_cvtepi32_epi8(clipped);
+  const __m512i shifted = _mm512_srai_epi32(sums, kPrecisionBits);
+  return _mm512_cvtusepi32_epi8(_mm512_max_epi32(shifted, _mm512_setzero_si512()));
 }
 
 // Rows [y, y + kRows) of the horizontal pass, 3 or 4 channels.
@@ -92,6 +91,9 @@ template <int kChannels, int kRows>
 void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out, int32_t y) {
   const __m512i permute = PairPermute<kChannels>();
   constexpr __mmask64 kPairs = PairMask<kChannels>();
+  const uint8_t* end = in.pixels.data() + in.pixels.size();
+  // The next rows' bytes are prefetched as these are read: the picture usually comes from memory.
+  const size_t ahead = y + 2 * kRows <= out.height ? in.row_bytes() * kRows : 0;
   const uint8_t* sources[kRows];
   uint8_t* targets[kRows];
 #pragma GCC unroll 4
@@ -106,17 +108,43 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
     const int16_t* high = columns.High(x);
     __m512i sum_low[kRows], sum_high[kRows];
 #pragma GCC unroll 4
-    for (int r = 0; r < kRows; ++r) sum_low[r] = sum_high[r] = _mm512_setzero_si512();
-    for (int32_t j = 0; j < count; j += 8) {
-      const __m512i weight_low = WeightPairs(low, j);
-      const __m512i weight_high = WeightPairs(high, j);
-      const __mmask64 load = FirstBytes(static_cast<size_t>(count - j < 8 ? count - j : 8) * kChannels);
+    for (int r = 0; r < kRows; ++r) {
+      sum_low[r] = _mm512_maskz_set1_epi32(0x000F, kHalf);  // the rounding half, once per channel
+      sum_high[r] = _mm512_setzero_si512();
+    }
+    if constexpr (kRows == 4) {
 #pragma GCC unroll 4
-      for (int r = 0; r < kRows; ++r) {
-        const __m512i bytes = _mm512_maskz_loadu_epi8(load, sources[r] + offset + j * kChannels);
-        const __m512i pairs = _mm512_maskz_permutexvar_epi8(kPairs, permute, bytes);
-        sum_low[r] = _mm512_dpwssd_epi32(sum_low[r], pairs, weight_low);
-        sum_high[r] = _mm512_dpwssd_epi32(sum_high[r], pairs, weight_high);
+      for (int r = 0; r < kRows; ++r)
+        _mm_prefetch(reinterpret_cast<const char*>(sources[r] + ahead + offset), _MM_HINT_T0);
+    }
+    const size_t steps = static_cast<size_t>(count + 7) / 8;
+    if (sources[kRows - 1] + offset + (steps - 1) * 8 * kChannels + 32 <= end) {
+      // Plain 32-byte loads (faster than masked ones on data coming from memory): past the last tap
+      // the weights are 0 and the bytes readable.
+      for (int32_t j = 0; j < count; j += 8) {
+        const __m512i weight_low = WeightPairs(low, j);
+        const __m512i weight_high = WeightPairs(high, j);
+#pragma GCC unroll 4
+        for (int r = 0; r < kRows; ++r) {
+          const __m256i bytes =
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(sources[r] + offset + j * kChannels));
+          const __m512i pairs = _mm512_maskz_permutexvar_epi8(kPairs, permute, _mm512_castsi256_si512(bytes));
+          sum_low[r] = _mm512_dpwssd_epi32(sum_low[r], pairs, weight_low);
+          sum_high[r] = _mm512_dpwssd_epi32(sum_high[r], pairs, weight_high);
+        }
+      }
+    } else {
+      for (int32_t j = 0; j < count; j += 8) {  // near the image's end: masked loads read only the taps
+        const __m512i weight_low = WeightPairs(low, j);
+        const __m512i weight_high = WeightPairs(high, j);
+        const __mmask64 load = FirstBytes(static_cast<size_t>(count - j < 8 ? count - j : 8) * kChannels);
+#pragma GCC unroll 4
+        for (int r = 0; r < kRows; ++r) {
+          const __m512i bytes = _mm512_maskz_loadu_epi8(load, sources[r] + offset + j * kChannels);
+          const __m512i pairs = _mm512_maskz_permutexvar_epi8(kPairs, permute, bytes);
+          sum_low[r] = _mm512_dpwssd_epi32(sum_low[r], pairs, weight_low);
+          sum_high[r] = _mm512_dpwssd_epi32(sum_high[r], pairs, weight_high);
+        }
       }
     }
     uint32_t values[kRows];
@@ -206,13 +234,14 @@ void VerticalAvx512(const ImageView& in, const AxisTaps& rows, Image& out) {
     uint8_t* target = out.row(y);
     for (size_t i = 0; i < row_bytes; i += 64) {
       const __mmask64 mask = FirstBytes(row_bytes - i);
+      const bool full = i + 64 <= row_bytes;  // masked loads only for the row's end: they are slower
       __m512i sum_low[4] = {zero, zero, zero, zero};
       __m512i sum_high[4] = {zero, zero, zero, zero};
       for (int32_t j = 0; j < count; j += 2) {
         const uint8_t* a = first + j * row_bytes + i;
         const uint8_t* b = j + 1 < count ? a + row_bytes : a;  // weight 0 when odd
-        const __m512i bytes_a = _mm512_maskz_loadu_epi8(mask, a);
-        const __m512i bytes_b = _mm512_maskz_loadu_epi8(mask, b);
+        const __m512i bytes_a = full ? _mm512_loadu_si512(a) : _mm512_maskz_loadu_epi8(mask, a);
+        const __m512i bytes_b = full ? _mm512_loadu_si512(b) : _mm512_maskz_loadu_epi8(mask, b);
         const __m512i ab_low = _mm512_unpacklo_epi8(bytes_a, bytes_b);
         const __m512i ab_high = _mm512_unpackhi_epi8(bytes_a, bytes_b);
         const __m512i pairs[4] = {_mm512_unpacklo_epi8(ab_low, zero), _mm512_unpackhi_epi8(ab_low, zero),
