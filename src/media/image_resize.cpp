@@ -27,6 +27,9 @@ namespace {
 // Output images larger than this are refused (twice Pillow's decompression-bomb limit, the size at
 // which Pillow refuses an image outright), so a bad argument cannot allocate gigabytes.
 constexpr uint64_t kMaxOutputPixels = 2ull * 89'478'485;
+// The largest intermediate image a thread keeps between resizes (a 224-wide strip of a 12,000-row
+// picture); larger ones are allocated per call.
+constexpr size_t kMaxScratchBytes = 8u << 20;
 
 Image NewImage(int32_t width, int32_t height, int32_t channels) {
   Image image;
@@ -45,14 +48,27 @@ Image ResampleConvolution(const ImageView& image, const resize::AxisTaps& column
                           bool horizontal, bool vertical, const resize::ResizePasses& passes) {
   const int32_t first_row = rows.First(0);
   const int32_t last_row = rows.First(rows.outputs - 1) + rows.count[rows.outputs - 1];
-  Image temporary;
   ImageView source = image;
   if (horizontal) {
-    temporary = NewImage(columns.outputs, last_row - first_row, image.channels);
+    const int32_t height = last_row - first_row;
+    if (!vertical) {
+      Image result = NewImage(columns.outputs, height, image.channels);
+      passes.horizontal(image, first_row, columns, result);
+      return result;
+    }
+    // The horizontal pass's rows go to a buffer kept by the thread (up to kMaxScratchBytes) rather than a
+    // new zero-filled allocation per picture.
+    thread_local Image scratch;
+    Image fresh;
+    const size_t bytes = static_cast<size_t>(columns.outputs) * height * image.channels;
+    Image& temporary = bytes <= kMaxScratchBytes ? scratch : fresh;
+    temporary.width = columns.outputs;
+    temporary.height = height;
+    temporary.channels = image.channels;
+    if (temporary.pixels.size() < bytes) temporary.pixels.resize(bytes);
     passes.horizontal(image, first_row, columns, temporary);
-    if (!vertical) return temporary;
     rows.origin += first_row;  // the temporary's row 0 is the image's first_row
-    source = temporary;
+    source = ImageView{temporary.width, temporary.height, temporary.channels, {temporary.pixels.data(), bytes}};
   }
   Image result = NewImage(columns.outputs, rows.outputs, image.channels);
   passes.vertical(source, rows, result);
