@@ -3,8 +3,10 @@
 // (resize_path.cpp asks at run time). Inline code it shares with other files is integer-only.
 //
 // Exactness as in sse2_passes.cpp (weights split into 16-bit halves, summed apart, joined once), with
-// VNNI's vpdpwssd doing each multiply-add and its accumulation in one instruction. Masked loads read
-// exactly the taps' bytes, so nothing is read past a row and no edge needs the scalar code.
+// VNNI's vpdpwssd doing each multiply-add and its accumulation in one instruction. Plain loads may read
+// past a pixel's last tap (its weights are 0 there); near the picture's end, and for a row's last bytes
+// in the vertical pass, masked loads read exactly the bytes needed (they are slower on data coming from
+// memory, so only there), so no edge needs the scalar code.
 // Horizontal: 8 taps per step; one byte permute (VBMI) spreads 8 pixels' bytes into 16-bit pairs (tap
 // 2l, tap 2l + 1) per channel in 128-bit lane l; 4 rows at once share the weights. Vertical: 64 bytes
 // of an output row per step, all taps summed in registers.
