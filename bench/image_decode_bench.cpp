@@ -1,12 +1,17 @@
-// image_decode_bench FOLDER [RUNS] — read_images' throughput against the physical limit, same files,
-// same process, all cores:
-//   bare:      a C++ loop on every core: read file, TurboJPEG full decode to BGR, resize to 224x224
-//              (the same Pillow-compatible bilinear resize quarry uses) — what a hand-written program does;
-//   sql:       SELECT count(*), sum(length(image_resize(image, 224, 224).data)) FROM read_images(FOLDER);
-//   sql size:  SELECT count(*), sum(length(image.data)) FROM read_images(FOLDER, size := 224)
-//              (JPEG DCT scaling before the resize).
-// Prints images/s of each (best of RUNS) and the ratios sql/bare (target >= 0.9) and sql size/bare
-// (target >= 1.3).
+// image_decode_bench FOLDER [RUNS] — read_images' throughput against hand-written C++ loops, same
+// files, same process, all cores:
+//   bare quarry:      a loop on every core: read file, TurboJPEG full decode to BGR, quarry's Pillow-exact
+//                     bilinear resize to 224x224;
+//   bare cv linear:   the same loop with OpenCV's cv::resize INTER_LINEAR (no antialiasing) instead;
+//   bare cv area:     the same loop with OpenCV's cv::resize INTER_AREA (antialiased, as Pillow's);
+//   sql:              SELECT count(*), sum(length(image_resize(image, 224, 224).data)) FROM read_images(FOLDER);
+//   sql size:         SELECT count(*), sum(length(image.data)) FROM read_images(FOLDER, size := 224)
+//                     (JPEG DCT scaling before the resize).
+// Prints images/s of each (best of RUNS, interleaved) and the ratios the resize issue names: sql / cv linear
+// (target >= 0.9), sql / cv area (>= 1.0), sql size / cv linear (>= 1.5), sql size / sql (>= 1.0). Then a
+// single-thread breakdown over 300 of the files (where the time goes): milliseconds per image of the
+// full decode, the DCT-scaled decode, quarry's resize (on the fastest path, then on each), OpenCV's two
+// resizes. RUNS = 0 prints the breakdown alone.
 #include <turbojpeg.h>
 
 #include <algorithm>
@@ -15,16 +20,23 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <vector>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "media/image_transform.hpp"
+#include "media/jpeg_decoder.hpp"
+#include "media/resize/resize_path.hpp"
 #include "quarry/database.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kSide = 224;
 
 std::vector<std::string> JpegFiles(const std::string& folder) {
   std::vector<std::string> files;
@@ -35,8 +47,50 @@ std::vector<std::string> JpegFiles(const std::string& folder) {
   return files;
 }
 
-// The bare loop; returns seconds. Checks every image decoded.
-double BareLoop(const std::vector<std::string>& files, unsigned threads, uint64_t& total_bytes) {
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Resizes a decoded BGR picture to kSide x kSide; returns the bytes out, 0 on failure.
+using Resizer = std::function<size_t(quarry::media::Image&)>;
+
+size_t QuarryResize(quarry::media::Image& image) {
+  auto resized = quarry::media::Resize(image, kSide, kSide);
+  return resized.ok() ? resized.value().pixels.size() : 0;
+}
+
+Resizer OpenCvResize(int interpolation) {
+  return [interpolation](quarry::media::Image& image) -> size_t {
+    const cv::Mat source(image.height, image.width, CV_8UC3, image.pixels.data());
+    cv::Mat resized;
+    cv::resize(source, resized, cv::Size(kSide, kSide), 0, 0, interpolation);
+    return resized.total() * resized.elemSize();
+  };
+}
+
+// TurboJPEG full decode of `data` to BGR into `image`; false on failure.
+bool DecodeFull(tjhandle handle, const std::vector<unsigned char>& data, quarry::media::Image& image) {
+  int width = 0, height = 0, subsampling = 0, colorspace = 0;
+  if (tjDecompressHeader3(handle, data.data(), data.size(), &width, &height, &subsampling, &colorspace) != 0) {
+    return false;
+  }
+  image.width = width;
+  image.height = height;
+  image.channels = 3;
+  image.pixels.resize(static_cast<size_t>(width) * height * 3);
+  return tjDecompress2(handle, data.data(), data.size(), image.pixels.data(), width, 0, height, TJPF_BGR, 0) == 0;
+}
+
+// The whole file in one read (not byte by byte through istreambuf_iterator, which costs the loops ~10%).
+void ReadFile(const std::string& path, std::vector<unsigned char>& data) {
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  data.resize(static_cast<size_t>(file.tellg()));
+  file.seekg(0);
+  file.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()));
+}
+
+// A bare loop on `threads` threads: read, full decode, `resize`; returns seconds. Checks every image.
+double BareLoop(const std::vector<std::string>& files, unsigned threads, const Resizer& resize, uint64_t& total_bytes) {
   std::atomic<size_t> next{0};
   std::atomic<uint64_t> bytes{0};
   std::atomic<size_t> failures{0};
@@ -46,35 +100,18 @@ double BareLoop(const std::vector<std::string>& files, unsigned threads, uint64_
     workers.emplace_back([&] {
       tjhandle handle = tjInitDecompress();
       std::vector<unsigned char> data;
+      quarry::media::Image image;
       for (size_t i = next++; i < files.size(); i = next++) {
-        std::ifstream file(files[i], std::ios::binary);
-        data.assign(std::istreambuf_iterator<char>(file), {});
-        int width = 0, height = 0, subsampling = 0, colorspace = 0;
-        if (tjDecompressHeader3(handle, data.data(), data.size(), &width, &height, &subsampling, &colorspace) != 0) {
-          failures++;
-          continue;
-        }
-        quarry::media::Image image;
-        image.width = width;
-        image.height = height;
-        image.channels = 3;
-        image.pixels.resize(static_cast<size_t>(width) * height * 3);
-        if (tjDecompress2(handle, data.data(), data.size(), image.pixels.data(), width, 0, height, TJPF_BGR, 0) != 0) {
-          failures++;
-          continue;
-        }
-        auto resized = quarry::media::Resize(image, 224, 224);
-        if (!resized.ok()) {
-          failures++;
-          continue;
-        }
-        bytes += resized.value().pixels.size();
+        ReadFile(files[i], data);
+        const size_t out = DecodeFull(handle, data, image) ? resize(image) : 0;
+        if (out == 0) failures++;
+        bytes += out;
       }
       tjDestroy(handle);
     });
   }
   for (auto& worker : workers) worker.join();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double seconds = Seconds(start);
   if (failures > 0) std::cerr << "bare loop: " << failures << " files failed\n";
   total_bytes = bytes;
   return seconds;
@@ -83,7 +120,7 @@ double BareLoop(const std::vector<std::string>& files, unsigned threads, uint64_
 double TimeQuery(quarry::Connection& connection, const std::string& sql, uint64_t& total_bytes) {
   const auto start = Clock::now();
   quarry::QueryResult result = connection.Query(sql);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double seconds = Seconds(start);
   if (!result.ok()) {
     std::cerr << result.error().Describe(sql) << "\n";
     std::exit(1);
@@ -92,6 +129,64 @@ double TimeQuery(quarry::Connection& connection, const std::string& sql, uint64_
   result.NextBatch(rows);
   total_bytes = static_cast<uint64_t>(std::stoll(rows.at(0).at(1).text()));
   return seconds;
+}
+
+// Single-thread milliseconds per image of each step over `count` files spread evenly over the folder
+// (where the time goes). Each resize reads the picture just decoded, as in the loops.
+void Breakdown(const std::vector<std::string>& all_files, size_t count) {
+  std::vector<std::string> files;
+  const size_t step = std::max<size_t>(1, all_files.size() / count);
+  for (size_t i = 0; i < all_files.size() && files.size() < count; i += step) files.push_back(all_files[i]);
+  const auto paths = quarry::media::resize::AvailableResizePaths();
+  std::vector<std::pair<std::string, Resizer>> resizers = {{"quarry (fastest path)", QuarryResize},
+                                                           {"cv INTER_LINEAR", OpenCvResize(cv::INTER_LINEAR)},
+                                                           {"cv INTER_AREA", OpenCvResize(cv::INTER_AREA)}};
+  for (auto path : paths) {
+    resizers.emplace_back(std::string("quarry ") + quarry::media::resize::ResizePathName(path),
+                          [path](quarry::media::Image& image) -> size_t {
+                            auto resized = quarry::media::resize::ResizeOnPath(path, image, kSide, kSide,
+                                                                               quarry::media::ResizeFilter::kBilinear);
+                            return resized.ok() ? resized.value().pixels.size() : 0;
+                          });
+  }
+  std::vector<double> seconds(resizers.size(), 0.0);
+  tjhandle handle = tjInitDecompress();
+  std::vector<unsigned char> data;
+  quarry::media::Image image;
+  double decode = 0, full = 0, scaled = 0;
+  uint64_t pixels = 0;
+  for (const auto& file : files) {
+    ReadFile(file, data);
+    auto start = Clock::now();
+    DecodeFull(handle, data, image);
+    decode += Seconds(start);
+    pixels += static_cast<uint64_t>(image.width) * image.height;
+    for (size_t r = 0; r < resizers.size(); r++) {
+      start = Clock::now();
+      resizers[r].second(image);
+      seconds[r] += Seconds(start);
+    }
+    start = Clock::now();
+    auto whole = quarry::media::DecodeJpeg(data, quarry::media::DecodeOptions{});
+    full += Seconds(start);
+    quarry::media::DecodeOptions options;
+    options.min_width = kSide;
+    options.min_height = kSide;
+    start = Clock::now();
+    auto small = quarry::media::DecodeJpeg(data, options);
+    scaled += Seconds(start);
+    if (!whole.ok() || !small.ok()) std::cerr << file << ": cannot decode\n";
+  }
+  tjDestroy(handle);
+  const double n = static_cast<double>(files.size()) / 1000.0;
+  std::printf("single thread, %zu files spread over the folder (%.2f megapixels on average), ms per image:\n",
+              files.size(), static_cast<double>(pixels) / 1e6 / static_cast<double>(files.size()));
+  std::printf("  TurboJPEG full decode %.3f | quarry full decode %.3f | quarry decode at size := %d %.3f\n", decode / n,
+              full / n, kSide, scaled / n);
+  std::printf("  resize to %d:", kSide);
+  for (size_t r = 0; r < resizers.size(); r++)
+    std::printf("%s %s %.3f", r ? " |" : "", resizers[r].first.c_str(), seconds[r] / n);
+  std::printf("\n");
 }
 
 }  // namespace
@@ -105,27 +200,43 @@ int main(int argc, char** argv) {
   const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
   const auto files = JpegFiles(folder);
   const unsigned threads = std::thread::hardware_concurrency();
+  cv::setNumThreads(1);  // one OpenCV thread per loop thread: the loops already use every core
   quarry::Database database;
   quarry::Connection connection(database);
-  const std::string sql =
-      "SELECT count(*), sum(length(image_resize(image, 224, 224).data)) FROM read_images('" + folder + "/*.jpg')";
+  const std::string side = std::to_string(kSide);
+  const std::string sql = "SELECT count(*), sum(length(image_resize(image, " + side + ", " + side +
+                          ").data)) FROM read_images('" + folder + "/*.jpg')";
   const std::string sql_size =
-      "SELECT count(*), sum(length(image.data)) FROM read_images('" + folder + "/*.jpg', size := 224)";
+      "SELECT count(*), sum(length(image.data)) FROM read_images('" + folder + "/*.jpg', size := " + side + ")";
 
-  double bare = 1e30, query = 1e30, query_size = 1e30;
-  uint64_t bare_bytes = 0, query_bytes = 0, size_bytes = 0;
+  double bare = 1e30, linear = 1e30, area = 1e30, query = 1e30, query_size = 1e30;
+  uint64_t bare_bytes = 0, linear_bytes = 0, area_bytes = 0, query_bytes = 0, size_bytes = 0;
+  if (runs == 0) {  // the breakdown alone
+    Breakdown(files, 300);
+    return 0;
+  }
   for (int run = 0; run < runs; run++) {  // interleaved, best of each
-    bare = std::min(bare, BareLoop(files, threads, bare_bytes));
+    bare = std::min(bare, BareLoop(files, threads, QuarryResize, bare_bytes));
+    linear = std::min(linear, BareLoop(files, threads, OpenCvResize(cv::INTER_LINEAR), linear_bytes));
+    area = std::min(area, BareLoop(files, threads, OpenCvResize(cv::INTER_AREA), area_bytes));
     query = std::min(query, TimeQuery(connection, sql, query_bytes));
     query_size = std::min(query_size, TimeQuery(connection, sql_size, size_bytes));
   }
   const double n = static_cast<double>(files.size());
+  const auto bytes = [](uint64_t b) { return static_cast<unsigned long long>(b); };
   std::printf("files: %zu JPEGs in %s; threads: %u; best of %d runs\n", files.size(), folder.c_str(), threads, runs);
-  std::printf("bare TurboJPEG decode + resize: %8.1f images/s (%llu bytes out)\n", n / bare,
-              static_cast<unsigned long long>(bare_bytes));
-  std::printf("read_images + image_resize:     %8.1f images/s (%llu bytes out)  ratio %.3f (target >= 0.9)\n",
-              n / query, static_cast<unsigned long long>(query_bytes), bare / query);
-  std::printf("read_images(size := 224):       %8.1f images/s (%llu bytes out)  ratio %.3f (target >= 1.3)\n",
-              n / query_size, static_cast<unsigned long long>(size_bytes), bare / query_size);
+  std::printf("bare TurboJPEG + quarry resize:    %8.1f images/s (%llu bytes out)\n", n / bare, bytes(bare_bytes));
+  std::printf("bare TurboJPEG + cv INTER_LINEAR:  %8.1f images/s (%llu bytes out)\n", n / linear, bytes(linear_bytes));
+  std::printf("bare TurboJPEG + cv INTER_AREA:    %8.1f images/s (%llu bytes out)\n", n / area, bytes(area_bytes));
+  std::printf("read_images + image_resize:        %8.1f images/s (%llu bytes out)\n", n / query, bytes(query_bytes));
+  std::printf("read_images(size := %d):          %8.1f images/s (%llu bytes out)\n", kSide, n / query_size,
+              bytes(size_bytes));
+  std::printf("ratios: image_resize / cv linear %.3f (target >= 0.9); image_resize / cv area %.3f (>= 1.0);\n",
+              linear / query, area / query);
+  std::printf(
+      "        size := / cv linear %.3f (>= 1.5); size := / image_resize %.3f (>= 1.0); "
+      "image_resize / bare quarry %.3f\n",
+      linear / query_size, query / query_size, bare / query);
+  Breakdown(files, 300);
   return 0;
 }

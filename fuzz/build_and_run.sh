@@ -6,6 +6,7 @@
 #   // fuzz-sources: cli/statement_splitter.cpp src/ml/onnx/*.cpp      (paths or globs from the repository root)
 #   // fuzz-flags: -DNAME=1 -I/usr/include/x                           (optional, for compiling)
 #   // fuzz-libs: -lturbojpeg -lspng                                    (optional, for linking)
+#   // fuzz-source-flags: src/x/avx2_kernels.cpp -mavx2               (optional, one source's extra flags)
 # Relative paths in fuzz-flags and fuzz-libs are from the repository root (e.g. -I.deps/duckdb/include).
 # Sources compile one by one into build-fuzz/objects/ through ccache (when installed), so a rerun only
 # links.
@@ -41,7 +42,8 @@ for name in "${names[@]}"; do
   for source in $(cd "$root" && for pattern in $(sed -n 's|^// fuzz-sources: ||p' "$target"); do echo $pattern; done); do
     object="$out/objects/${source//\//_}.o"
     mkdir -p "$out/objects"
-    if ! $launcher clang++ "${flags[@]}" "${extra_flags[@]}" -c "$root/$source" -o "$object"; then
+    read -r -a source_flags <<<"$(sed -n "s|^// fuzz-source-flags: $source ||p" "$target")"
+    if ! $launcher clang++ "${flags[@]}" "${extra_flags[@]}" "${source_flags[@]}" -c "$root/$source" -o "$object"; then
       built=0
       break
     fi

@@ -1,16 +1,21 @@
-// libFuzzer target for the image transforms (src/media/image_resize.cpp, image_crop.cpp, image_gray.cpp).
-// The first bytes choose a small source size, channel count, target size, filter and crop; the rest are
-// the pixels. Checks that Resize never fails on valid arguments, that the result has the asked size,
-// that a constant 1- or 3-channel image stays constant, and that filters without negative lobes
-// (nearest, bilinear, box) stay within the source's range, that ResizeCenterCrop gives the same bytes as
-// Resize then CenterCrop; crops and gray must not crash.
-// fuzz-sources: src/media/image_resize.cpp src/media/image_crop.cpp src/media/image_gray.cpp src/media/image.cpp
+// libFuzzer target for the image transforms (src/media/image_resize.cpp and src/media/resize/,
+// image_crop.cpp, image_gray.cpp). The first bytes choose a small source size, channel count, target
+// size, filter and crop; the rest are the pixels. Checks that Resize never fails on valid arguments,
+// that the result has the asked size, that every vector path this CPU runs gives the scalar twin's
+// bytes, that a constant 1- or 3-channel image stays constant, and that filters without negative lobes
+// (nearest, bilinear, box) stay within the source's range, that ResizeCenterCrop gives the same bytes
+// as Resize then CenterCrop; crops and gray must not crash.
+// fuzz-sources: src/media/image_resize.cpp src/media/resize/*.cpp
+// fuzz-sources: src/media/image_crop.cpp src/media/image_gray.cpp src/media/image.cpp
+// fuzz-source-flags: src/media/resize/avx2_passes.cpp -mavx2
+// fuzz-source-flags: src/media/resize/avx512_passes.cpp -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
 #include "media/image_transform.hpp"
+#include "media/resize/resize_path.hpp"
 
 using quarry::media::Image;
 using quarry::media::ResizeFilter;
@@ -38,6 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (out.width != width || out.height != height || out.channels != image.channels ||
       out.pixels.size() != static_cast<size_t>(width) * height * image.channels) {
     std::abort();
+  }
+  for (auto path : quarry::media::resize::AvailableResizePaths()) {
+    auto on_path = quarry::media::resize::ResizeOnPath(path, image, width, height, filter);
+    if (!on_path.ok() || on_path.value().pixels != out.pixels) std::abort();
   }
   if (image.channels != 4) {
     const auto [low, high] = std::minmax_element(image.pixels.begin(), image.pixels.end());
