@@ -45,6 +45,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& tokenizer : Tokenizers()) {
     auto encoding = tokenizer->Encode(text, true);
     if (encoding.ok()) (void)tokenizer->Decode(encoding.value().ids, true);
+    // Tracking offsets changes no id, and every offset lies within the text.
+    auto tracked = tokenizer->Encode(text, true, std::nullopt, true);
+    if (tracked.ok() != encoding.ok()) __builtin_trap();
+    if (tracked.ok()) {
+      const auto& result = tracked.value();
+      if (result.ids != encoding.value().ids || result.offsets.size() != result.ids.size()) __builtin_trap();
+      for (const auto& [start, end] : result.offsets) {
+        if (start > end || end > size) __builtin_trap();
+      }
+    }
+    (void)tokenizer->EncodeWindows(text, true, windows, true);
     (void)tokenizer->Encode(text, false);
     (void)tokenizer->Encode(text.substr(0, size / 2), true, std::string_view(text).substr(size / 2));
     (void)tokenizer->EncodeWindows(text, true, windows);

@@ -21,8 +21,12 @@ namespace {
 using duckdb::idx_t;
 
 duckdb::LogicalType TokenLabelsType() {
+  // start: the token's first character in the text (1-based, as substr and strpos count); length: its
+  // characters, so that substr(text, start, length) is the text the token stands for.
   return duckdb::LogicalType::LIST(duckdb::LogicalType::STRUCT({{"token_id", duckdb::LogicalType::INTEGER},
                                                                 {"token", duckdb::LogicalType::VARCHAR},
+                                                                {"start", duckdb::LogicalType::INTEGER},
+                                                                {"length", duckdb::LogicalType::INTEGER},
                                                                 {"label", duckdb::LogicalType::VARCHAR},
                                                                 {"probability", duckdb::LogicalType::FLOAT}}));
 }
@@ -105,9 +109,12 @@ void WriteItem(const ml::LoadedModel& model, const TextItem& item, duckdb::Vecto
         std::string token = model.tokenizer().IdToToken(labels[i].token_id).value_or("");
         duckdb::FlatVector::GetData<duckdb::string_t>(*fields[1])[offset + i] =
             duckdb::StringVector::AddString(*fields[1], token);
-        duckdb::FlatVector::GetData<duckdb::string_t>(*fields[2])[offset + i] =
-            duckdb::StringVector::AddString(*fields[2], labels[i].label);
-        duckdb::FlatVector::GetData<float>(*fields[3])[offset + i] = labels[i].probability;
+        duckdb::FlatVector::GetData<int32_t>(*fields[2])[offset + i] = static_cast<int32_t>(labels[i].start + 1);
+        duckdb::FlatVector::GetData<int32_t>(*fields[3])[offset + i] =
+            static_cast<int32_t>(labels[i].end - labels[i].start);
+        duckdb::FlatVector::GetData<duckdb::string_t>(*fields[4])[offset + i] =
+            duckdb::StringVector::AddString(*fields[4], labels[i].label);
+        duckdb::FlatVector::GetData<float>(*fields[5])[offset + i] = labels[i].probability;
       }
       entries[index] = {offset, labels.size()};
       duckdb::ListVector::SetListSize(vector, offset + labels.size());

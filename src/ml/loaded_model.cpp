@@ -129,7 +129,9 @@ Result<std::vector<text::Encoding>> LoadedModel::EncodeText(std::string_view tex
   truncation.max_length = static_cast<size_t>(spec_.max_length);
   truncation.stride = static_cast<size_t>(spec_.stride);
   truncation.direction = truncation_direction_;
-  auto windows = tokenizer_->EncodeWindows(text, true, truncation);
+  // Token classification names where each token is in the text.
+  const bool with_offsets = spec_.task == ModelTask::kTokenClassification;
+  auto windows = tokenizer_->EncodeWindows(text, true, truncation, with_offsets);
   if (!windows.ok()) return Error{windows.error()};
   std::vector<text::Encoding> encodings = std::move(windows).value();
   if (spec_.overflow == Overflow::kTruncate && encodings.size() > 1) encodings.resize(1);

@@ -1,6 +1,8 @@
 // Pooling and token labels over a text model's output (see text_heads.hpp).
 #include "ml/text_heads.hpp"
 
+#include <tuple>
+
 #include "ml/classification.hpp"
 
 namespace quarry::ml {
@@ -42,7 +44,9 @@ std::vector<TokenLabel> LabelTokens(const Tensor& output, int64_t row, const tex
     const float* logits = output.values.data() + (row * length + t) * classes;
     std::vector<Prediction> best = TopPredictions(logits, classes, top_one, labels);
     if (best.empty()) continue;
-    tokens.push_back({encoding.ids[t], best[0].class_name, best[0].probability});
+    TokenLabel token{encoding.ids[t], best[0].class_name, best[0].probability};
+    if (static_cast<size_t>(t) < encoding.offsets.size()) std::tie(token.start, token.end) = encoding.offsets[t];
+    tokens.push_back(std::move(token));
   }
   return tokens;
 }

@@ -22,6 +22,10 @@ struct TokenLabel {
   uint32_t token_id;
   std::string label;  // the label's class, or the class index as text
   float probability;
+  // The token's characters [start, end) in the text, counted in code points from 0 ((0, 0) when the
+  // encoding has no offsets).
+  uint32_t start = 0;
+  uint32_t end = 0;
 };
 
 // One label per token of `encoding` that is not a special token, from row `row` of logits or

@@ -109,9 +109,9 @@ AddedVocabulary::AddedVocabulary(const Json& tokens, const TokenModel& model, co
     if (!token.normalized) {
       raw_matcher_->Add(token.content, id);
     } else {
-      std::string pattern = token.content;
+      NormalizedText pattern{token.content, {}};
       if (normalizer != nullptr) normalizer->Normalize(pattern);
-      normalized_matcher_->Add(pattern, id);
+      normalized_matcher_->Add(pattern.text, id);
     }
   }
 }
@@ -157,7 +157,7 @@ void AddedVocabulary::SplitOnMatches(PreTokenizedText& pieces, const Matcher& ma
     auto push_text = [&](size_t begin, size_t end) {
       if (end <= begin) return;
       TextPiece sub;
-      sub.text = text.substr(begin, end - begin);
+      static_cast<NormalizedText&>(sub) = SliceOf(piece, begin, end);
       sub.at_input_start = piece.at_input_start && begin == 0;
       result.push_back(std::move(sub));
     };
@@ -192,7 +192,7 @@ void AddedVocabulary::SplitOnMatches(PreTokenizedText& pieces, const Matcher& ma
       }
       push_text(start_offset, start);
       TextPiece added;
-      added.text = text.substr(start, stop - start);
+      static_cast<NormalizedText&>(added) = SliceOf(piece, start, stop);
       added.at_input_start = piece.at_input_start && start == 0;
       added.is_added_token = true;
       added.added_token_id = match.id;
@@ -204,15 +204,16 @@ void AddedVocabulary::SplitOnMatches(PreTokenizedText& pieces, const Matcher& ma
   pieces = std::move(result);
 }
 
-PreTokenizedText AddedVocabulary::ExtractAndNormalize(std::string_view text, const Normalizer* normalizer) const {
+PreTokenizedText AddedVocabulary::ExtractAndNormalize(std::string_view text, const Normalizer* normalizer,
+                                                      bool track_offsets) const {
   PreTokenizedText pieces;
   TextPiece whole;
-  whole.text = std::string(text);
+  static_cast<NormalizedText&>(whole) = AlignedInput(text, track_offsets);
   whole.at_input_start = true;
   pieces.push_back(std::move(whole));
   SplitOnMatches(pieces, *raw_matcher_);
   for (TextPiece& piece : pieces) {
-    if (!piece.is_added_token && normalizer != nullptr) normalizer->Normalize(piece.text);
+    if (!piece.is_added_token && normalizer != nullptr) normalizer->Normalize(piece);
   }
   SplitOnMatches(pieces, *normalized_matcher_);
   pieces.erase(std::remove_if(pieces.begin(), pieces.end(),

@@ -36,8 +36,9 @@ class AddedVocabulary {
   ~AddedVocabulary();
 
   // The input cut at added tokens: first those matched in the raw text, then, in the remaining pieces
-  // once normalized, those matched in normalized text (AddedVocabulary::extract_and_normalize).
-  PreTokenizedText ExtractAndNormalize(std::string_view text, const Normalizer* normalizer) const;
+  // once normalized, those matched in normalized text (AddedVocabulary::extract_and_normalize). The
+  // pieces carry alignments to `text` when `track_offsets`.
+  PreTokenizedText ExtractAndNormalize(std::string_view text, const Normalizer* normalizer, bool track_offsets) const;
 
   std::optional<uint32_t> TokenToId(std::string_view token) const;
   const AddedToken* TokenOfId(uint32_t id) const;

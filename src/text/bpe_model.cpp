@@ -66,21 +66,25 @@ class BpeModel final : public TokenModel {
     }
   }
 
-  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error) const override {
+  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
+                std::vector<ByteRange>* ranges) const override {
     if (word.empty()) return true;
     if (ignore_merges_) {
       if (auto id = vocabulary_.Find(word)) {
         ids.push_back(*id);
+        if (ranges != nullptr) ranges->push_back({0, word.size()});
         return true;
       }
     }
+    // The cache keeps ids only; offsets come from merging the word again.
+    if (ranges != nullptr) return MergeWord(word, ids, error, ranges);
     auto& cache = ThreadCache();
     if (auto hit = cache.find(word); hit != cache.end()) {
       ids.insert(ids.end(), hit->second.begin(), hit->second.end());
       return true;
     }
     std::vector<uint32_t> merged;
-    if (!MergeWord(word, merged, error)) return false;
+    if (!MergeWord(word, merged, error, nullptr)) return false;
     ids.insert(ids.end(), merged.begin(), merged.end());
     if (word.size() < kMaxCachedWordBytes && cache.size() < kCacheCapacity)
       cache.emplace(std::string(word), std::move(merged));
@@ -108,7 +112,8 @@ class BpeModel final : public TokenModel {
   }
 
   // The initial symbols of `word` (merge_word), then all merges.
-  bool MergeWord(std::string_view word, std::vector<uint32_t>& out, std::string& error) const {
+  bool MergeWord(std::string_view word, std::vector<uint32_t>& out, std::string& error,
+                 std::vector<ByteRange>* ranges) const {
     std::vector<Symbol> symbols;
     symbols.reserve(word.size());
     auto add = [&](uint32_t id, uint32_t length) {
@@ -170,8 +175,12 @@ class BpeModel final : public TokenModel {
     }
     if (have_unknown) add(unknown_id, unknown_length);
     MergeAll(symbols);
+    size_t offset = 0;
     for (const Symbol& symbol : symbols) {
-      if (symbol.length != 0) out.push_back(symbol.id);
+      if (symbol.length == 0) continue;
+      out.push_back(symbol.id);
+      if (ranges != nullptr) ranges->push_back({offset, offset + symbol.length});
+      offset += symbol.length;
     }
     return true;
   }

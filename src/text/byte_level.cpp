@@ -36,11 +36,7 @@ const ByteLevelTables& Tables() {
 
 class ByteLevelNormalizerImpl final : public Normalizer {
  public:
-  void Normalize(std::string& text) const override {
-    std::string out;
-    AppendByteLevel(out, text);
-    text = std::move(out);
-  }
+  void Normalize(NormalizedText& text) const override { ApplyByteLevel(text); }
 };
 
 }  // namespace
@@ -53,6 +49,30 @@ void AppendByteLevel(std::string& out, std::string_view bytes) {
   const auto& table = Tables().character_of_byte;
   out.reserve(out.size() + bytes.size() * 2);
   for (char byte : bytes) out.append(table[static_cast<uint8_t>(byte)]);
+}
+
+void ApplyByteLevel(NormalizedText& text) {
+  if (text.alignments.empty()) {
+    std::string out;
+    AppendByteLevel(out, text.text);
+    text.text = std::move(out);
+    return;
+  }
+  // Each byte's code point is new text after the character (the first replaces it): all share its alignment.
+  NormalizedText out;
+  out.text.reserve(text.text.size() * 2);
+  out.alignments.reserve(text.text.size() * 2);
+  const auto& table = Tables().character_of_byte;
+  size_t start = 0;
+  while (start < text.text.size()) {
+    size_t end = start + Utf8Length(text.text[start]);
+    for (size_t i = start; i < end; ++i) {
+      out.text.append(table[static_cast<uint8_t>(text.text[i])]);
+      out.alignments.resize(out.text.size(), text.alignments[i == start ? start : end - 1]);
+    }
+    start = end;
+  }
+  text = std::move(out);
 }
 
 std::optional<uint8_t> ByteOfByteLevelCharacter(char32_t c) {

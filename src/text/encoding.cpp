@@ -11,6 +11,20 @@ void Encoding::Append(const Encoding& other) {
   special_tokens_mask.insert(special_tokens_mask.end(), other.special_tokens_mask.begin(),
                              other.special_tokens_mask.end());
   attention_mask.insert(attention_mask.end(), other.attention_mask.begin(), other.attention_mask.end());
+  // Offsets are kept when either side tracks them; a part without (special tokens) counts as (0, 0), "".
+  if (!offsets.empty() || !other.offsets.empty()) {
+    size_t before = ids.size() - other.ids.size();
+    offsets.resize(before, {0, 0});
+    tokens.resize(before);
+    if (other.offsets.empty()) {
+      offsets.resize(ids.size(), {0, 0});
+      tokens.resize(ids.size());
+    } else {
+      offsets.insert(offsets.end(), other.offsets.begin(), other.offsets.end());
+      tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
+      tokens.resize(ids.size());
+    }
+  }
 }
 
 Encoding Encoding::Slice(size_t begin, size_t end) const {
@@ -19,6 +33,8 @@ Encoding Encoding::Slice(size_t begin, size_t end) const {
   slice.type_ids.assign(type_ids.begin() + begin, type_ids.begin() + end);
   slice.special_tokens_mask.assign(special_tokens_mask.begin() + begin, special_tokens_mask.begin() + end);
   slice.attention_mask.assign(attention_mask.begin() + begin, attention_mask.begin() + end);
+  if (!offsets.empty()) slice.offsets.assign(offsets.begin() + begin, offsets.begin() + end);
+  if (tokens.size() >= end) slice.tokens.assign(tokens.begin() + begin, tokens.begin() + end);
   return slice;
 }
 

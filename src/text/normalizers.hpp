@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "text/normalized_text.hpp"
 #include "text/tokenizer_json.hpp"
 
 namespace quarry::text {
@@ -14,8 +15,8 @@ namespace quarry::text {
 class Normalizer {
  public:
   virtual ~Normalizer() = default;
-  // Rewrites `text` (valid UTF-8; stays valid).
-  virtual void Normalize(std::string& text) const = 0;
+  // Rewrites `text` (valid UTF-8; stays valid), keeping its alignments when tracked.
+  virtual void Normalize(NormalizedText& text) const = 0;
 };
 
 // The normalizer a tokenizer.json "normalizer" object describes; null for JSON null. Throws

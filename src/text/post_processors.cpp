@@ -1,8 +1,13 @@
 // The post-processors of tokenizer.json (see post_processors.hpp).
 #include "text/post_processors.hpp"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+
+#include "text/byte_level.hpp"
+#include "text/unicode_properties.hpp"
+#include "text/utf8.hpp"
 
 namespace quarry::text {
 namespace {
@@ -56,7 +61,10 @@ class TemplateProcessor final : public PostProcessor {
 // BERT's [CLS] A [SEP] (B [SEP]) and RoBERTa's <s> A </s> (</s> B </s>).
 class BertStyleProcessor final : public PostProcessor {
  public:
-  BertStyleProcessor(uint32_t cls, uint32_t sep, bool roberta) : cls_(cls), sep_(sep), roberta_(roberta) {}
+  BertStyleProcessor(uint32_t cls, uint32_t sep, bool roberta, std::optional<bool> trims_offsets)
+      : cls_(cls), sep_(sep), roberta_(roberta), trims_offsets_(trims_offsets) {}
+
+  std::optional<bool> TrimsOffsets() const override { return trims_offsets_; }
 
   size_t AddedTokens(bool is_pair) const override { return is_pair ? (roberta_ ? 4 : 3) : 2; }
 
@@ -82,12 +90,19 @@ class BertStyleProcessor final : public PostProcessor {
   uint32_t cls_;
   uint32_t sep_;
   bool roberta_;
+  std::optional<bool> trims_offsets_;
 };
 
-class PassThroughProcessor final : public PostProcessor {
+// ByteLevel's: no tokens; may trim offsets.
+class ByteLevelProcessor final : public PostProcessor {
  public:
+  explicit ByteLevelProcessor(std::optional<bool> trims_offsets) : trims_offsets_(trims_offsets) {}
   size_t AddedTokens(bool) const override { return 0; }
   std::vector<Encoding> Process(std::vector<Encoding> sequences, bool) const override { return sequences; }
+  std::optional<bool> TrimsOffsets() const override { return trims_offsets_; }
+
+ private:
+  std::optional<bool> trims_offsets_;
 };
 
 class SequenceProcessor final : public PostProcessor {
@@ -103,6 +118,13 @@ class SequenceProcessor final : public PostProcessor {
   std::vector<Encoding> Process(std::vector<Encoding> sequences, bool add_special_tokens) const override {
     for (const auto& step : steps_) sequences = step->Process(std::move(sequences), add_special_tokens);
     return sequences;
+  }
+
+  std::optional<bool> TrimsOffsets() const override {
+    for (const auto& step : steps_) {
+      if (auto trims = step->TrimsOffsets()) return trims;
+    }
+    return std::nullopt;
   }
 
  private:
@@ -151,7 +173,45 @@ std::vector<TemplatePiece> TemplateFromJson(const Json& list, const Json& specia
   return pieces;
 }
 
+// add_prefix_space when the processor's trim_offsets (default true) is on.
+std::optional<bool> OffsetTrimmingFromJson(const Json& json, const char* part) {
+  if (!JsonBool(json, "trim_offsets", part, true)) return std::nullopt;
+  return JsonBool(json, "add_prefix_space", part, true);
+}
+
+// The number of code points at the start (or end) of `token` that are 'Ġ' or whitespace.
+size_t CountSpaces(const std::string& token, bool from_end) {
+  std::vector<char32_t> characters;
+  size_t position = 0;
+  while (position < token.size()) characters.push_back(DecodeUtf8(token, position));
+  static const char32_t space_character = [] {
+    size_t at = 0;
+    return DecodeUtf8(ByteLevelCharacter(' '), at);
+  }();
+  size_t count = 0;
+  for (size_t i = 0; i < characters.size(); ++i) {
+    char32_t c = characters[from_end ? characters.size() - 1 - i : i];
+    if (c != space_character && !IsWhitespace(c)) break;
+    ++count;
+  }
+  return count;
+}
+
 }  // namespace
+
+void TrimByteLevelOffsets(Encoding& encoding, bool add_prefix_space) {
+  for (size_t i = 0; i < encoding.offsets.size() && i < encoding.tokens.size(); ++i) {
+    auto& [start, end] = encoding.offsets[i];
+    size_t leading = CountSpaces(encoding.tokens[i], false);
+    size_t trailing = CountSpaces(encoding.tokens[i], true);
+    if (leading > 0) {
+      bool is_first = i == 0 || start == 0;
+      if (is_first && add_prefix_space && leading == 1) leading = 0;
+      start = static_cast<uint32_t>(std::min<size_t>(start + leading, end));
+    }
+    if (trailing > 0 && end >= trailing) end = static_cast<uint32_t>(std::max<size_t>(end - trailing, start));
+  }
+}
 
 std::unique_ptr<PostProcessor> PostProcessorFromJson(const Json& json) {
   if (json.is_null()) return nullptr;
@@ -165,10 +225,14 @@ std::unique_ptr<PostProcessor> PostProcessorFromJson(const Json& json) {
   }
   if (type == "BertProcessing" || type == "RobertaProcessing") {
     std::string part = "post_processor " + type;
+    bool roberta = type == "RobertaProcessing";
     return std::make_unique<BertStyleProcessor>(TokenIdPair(json, "cls", part.c_str()),
-                                                TokenIdPair(json, "sep", part.c_str()), type == "RobertaProcessing");
+                                                TokenIdPair(json, "sep", part.c_str()), roberta,
+                                                roberta ? OffsetTrimmingFromJson(json, part.c_str()) : std::nullopt);
   }
-  if (type == "ByteLevel") return std::make_unique<PassThroughProcessor>();
+  if (type == "ByteLevel") {
+    return std::make_unique<ByteLevelProcessor>(OffsetTrimmingFromJson(json, "post_processor ByteLevel"));
+  }
   if (type == "Sequence") {
     return std::make_unique<SequenceProcessor>(
         JsonSteps<PostProcessor>(json, "processors", "post_processor Sequence", PostProcessorFromJson));

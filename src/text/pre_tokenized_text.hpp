@@ -1,6 +1,7 @@
 // The text between the steps of a tokenizer pipeline: the input cut into pieces, each either normal
 // text still to be split and tokenized, or one added token already matched (whose id is known and
-// which later steps leave alone) — Hugging Face's PreTokenizedString without offset tracking.
+// which later steps leave alone) — Hugging Face's PreTokenizedString. Each piece carries the input
+// ranges of its bytes when the encoding tracks offsets.
 #pragma once
 
 #include <cstddef>
@@ -10,10 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "text/normalized_text.hpp"
+
 namespace quarry::text {
 
-struct TextPiece {
-  std::string text;
+// `text` and, when tracked, `alignments` (NormalizedText).
+struct TextPiece : NormalizedText {
   // Whether the piece begins where the input began (Metaspace's prepend_scheme "first").
   bool at_input_start = false;
   // An added token matched by the added vocabulary: `text` is its content, `added_token_id` its id.
@@ -22,9 +25,6 @@ struct TextPiece {
 };
 
 using PreTokenizedText = std::vector<TextPiece>;
-
-// A byte range [first, second) of a piece's text.
-using ByteRange = std::pair<size_t, size_t>;
 
 // How a split treats the delimiters it finds (tokenizer.json's "behavior").
 enum class SplitBehavior { kRemoved, kIsolated, kMergedWithPrevious, kMergedWithNext, kContiguous };
@@ -54,7 +54,7 @@ void SplitPieces(PreTokenizedText& pieces, SplitFunction split) {
     for (const ByteRange& range : split(piece)) {
       if (range.second <= range.first) continue;
       TextPiece sub;
-      sub.text = piece.text.substr(range.first, range.second - range.first);
+      static_cast<NormalizedText&>(sub) = SliceOf(piece, range.first, range.second);
       sub.at_input_start = piece.at_input_start && range.first == 0;
       result.push_back(std::move(sub));
     }

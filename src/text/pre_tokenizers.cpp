@@ -59,7 +59,7 @@ class ByteLevelPreTokenizer final : public PreTokenizer {
         RegexPattern::Compile(R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)").value();
     if (add_prefix_space_) {
       for (TextPiece& piece : pieces) {
-        if (!piece.is_added_token && !piece.text.empty() && piece.text[0] != ' ') piece.text.insert(0, " ");
+        if (!piece.is_added_token && !piece.text.empty() && piece.text[0] != ' ') PrependText(piece, " ");
       }
     }
     if (use_regex_) {
@@ -68,10 +68,7 @@ class ByteLevelPreTokenizer final : public PreTokenizer {
       });
     }
     for (TextPiece& piece : pieces) {
-      if (piece.is_added_token) continue;
-      std::string mapped;
-      AppendByteLevel(mapped, piece.text);
-      piece.text = std::move(mapped);
+      if (!piece.is_added_token) ApplyByteLevel(piece);
     }
   }
 
@@ -191,19 +188,19 @@ class MetaspacePreTokenizer final : public PreTokenizer {
   void PreTokenize(PreTokenizedText& pieces) const override {
     for (TextPiece& piece : pieces) {
       if (piece.is_added_token) continue;
-      std::string replaced;
-      replaced.reserve(piece.text.size());
-      for (char c : piece.text) {
-        if (c == ' ') {
-          replaced.append(replacement_text_);
-        } else {
-          replaced.push_back(c);
-        }
+      // Each space becomes the replacement, new text after it (NormalizedString::replace).
+      TextRewriter rewriter(piece);
+      for (size_t i = 0; i < piece.text.size(); ++i) {
+        if (piece.text[i] != ' ') continue;
+        rewriter.CopyTo(i);
+        rewriter.SkipTo(i + 1);
+        rewriter.Insert(replacement_);
       }
-      bool starts_with_replacement = replaced.compare(0, replacement_text_.size(), replacement_text_) == 0;
+      rewriter.CopyTo(piece.text.size());
+      static_cast<NormalizedText&>(piece) = rewriter.Finish();
+      bool starts_with_replacement = piece.text.compare(0, replacement_text_.size(), replacement_text_) == 0;
       bool prepend = scheme_ == PrependScheme::kAlways || (scheme_ == PrependScheme::kFirst && piece.at_input_start);
-      if (prepend && !starts_with_replacement) replaced.insert(0, replacement_text_);
-      piece.text = std::move(replaced);
+      if (prepend && !starts_with_replacement) PrependText(piece, replacement_text_);
     }
     if (!split_) return;
     SplitPieces(pieces, [&](const TextPiece& piece) {

@@ -108,6 +108,38 @@ Result<std::vector<Encoding>> Truncate(std::vector<Encoding> sequences, size_t m
   return sequences;
 }
 
+// The input's byte range for piece bytes [begin, end) (an empty piece maps to nothing: (0, 0)).
+ByteRange OriginalRangeOf(const NormalizedText& piece, size_t begin, size_t end) {
+  if (end <= begin || piece.alignments.size() < end) return {0, 0};
+  return piece.OriginalRange(begin, end);
+}
+
+// Byte offsets in `text` as code point offsets (Hugging Face's BytesToCharOffsetConverter: a byte inside
+// a character counts as that character; an end at the text's end is one past the last character).
+std::vector<std::pair<uint32_t, uint32_t>> CharacterOffsets(std::string_view text,
+                                                            const std::vector<ByteRange>& byte_offsets) {
+  std::vector<uint32_t> character_of_byte(text.size());
+  uint32_t character = 0;
+  for (size_t position = 0; position < text.size();) {
+    size_t end = position + Utf8Length(text[position]);
+    for (size_t i = position; i < end && i < text.size(); ++i) character_of_byte[i] = character;
+    ++character;
+    position = end;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  offsets.reserve(byte_offsets.size());
+  for (const auto& [start, end] : byte_offsets) {
+    if (start >= text.size()) {
+      offsets.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});  // kept as is, as HF
+    } else if (end < text.size()) {
+      offsets.push_back({character_of_byte[start], character_of_byte[end]});
+    } else {
+      offsets.push_back({character_of_byte[start], character_of_byte[text.size() - 1] + 1});
+    }
+  }
+  return offsets;
+}
+
 }  // namespace
 
 Tokenizer::Tokenizer() = default;
@@ -159,24 +191,46 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::FromJson(std::string_view js
   return std::shared_ptr<const Tokenizer>(std::move(tokenizer));
 }
 
-Result<Encoding> Tokenizer::EncodeSequence(std::string_view text, uint32_t type_id) const {
+Result<Encoding> Tokenizer::EncodeSequence(std::string_view text, uint32_t type_id, bool with_offsets) const {
   if (auto invalid = FindInvalidUtf8(text)) {
     return Error{"text is not valid UTF-8 at byte " + std::to_string(*invalid)};
   }
-  PreTokenizedText pieces = added_vocabulary_->ExtractAndNormalize(text, normalizer_.get());
+  PreTokenizedText pieces = added_vocabulary_->ExtractAndNormalize(text, normalizer_.get(), with_offsets);
   if (pre_tokenizer_) pre_tokenizer_->PreTokenize(pieces);
   std::vector<uint32_t> ids;
   ids.reserve(text.size() / 3 + 4);
+  std::vector<ByteRange> byte_offsets;  // in `text`, when with_offsets
+  std::vector<ByteRange> word_ranges;
+  std::vector<std::string> tokens;  // when with_offsets
   std::string error;
   for (const TextPiece& piece : pieces) {
     if (piece.is_added_token) {
       ids.push_back(piece.added_token_id);
-    } else if (!model_->Tokenize(piece.text, ids, error)) {
+      if (with_offsets) {
+        byte_offsets.push_back(OriginalRangeOf(piece, 0, piece.text.size()));
+        tokens.push_back(piece.text);
+      }
+      continue;
+    }
+    size_t first_new = ids.size();
+    word_ranges.clear();
+    if (!model_->Tokenize(piece.text, ids, error, with_offsets ? &word_ranges : nullptr)) {
       std::string word = piece.text.size() > 40 ? piece.text.substr(0, 40) + "..." : piece.text;
       return Error{"cannot tokenize \"" + LossyUtf8(word) + "\": " + error};
     }
+    for (const ByteRange& range : word_ranges)
+      byte_offsets.push_back(OriginalRangeOf(piece, range.first, range.second));
+    for (size_t i = first_new; with_offsets && i < ids.size(); ++i) {
+      const std::string* token = model_->IdToToken(ids[i]);
+      tokens.push_back(token != nullptr ? *token : std::string());
+    }
   }
-  return EncodingOf(std::move(ids), type_id);
+  Encoding encoding = EncodingOf(std::move(ids), type_id);
+  if (with_offsets) {
+    encoding.offsets = CharacterOffsets(text, byte_offsets);
+    encoding.tokens = std::move(tokens);
+  }
+  return encoding;
 }
 
 size_t Tokenizer::AddedTokenCount(bool is_pair, bool add_special_tokens) const {
@@ -191,14 +245,21 @@ Encoding Tokenizer::PostProcess(std::vector<Encoding> sequences, bool add_specia
   return result;
 }
 
-Result<Encoding> Tokenizer::Encode(std::string_view text, bool add_special_tokens,
-                                   std::optional<std::string_view> pair) const {
+void Tokenizer::TrimOffsets(Encoding& sequence) const {
+  if (sequence.offsets.empty() || !post_processor_) return;
+  if (auto add_prefix_space = post_processor_->TrimsOffsets()) {
+    TrimByteLevelOffsets(sequence, *add_prefix_space);
+  }
+}
+
+Result<Encoding> Tokenizer::Encode(std::string_view text, bool add_special_tokens, std::optional<std::string_view> pair,
+                                   bool with_offsets) const {
   std::vector<Encoding> sequences;
-  auto first = EncodeSequence(text, 0);
+  auto first = EncodeSequence(text, 0, with_offsets);
   if (!first.ok()) return Error{first.error()};
   sequences.push_back(std::move(first).value());
   if (pair) {
-    auto second = EncodeSequence(*pair, 1);
+    auto second = EncodeSequence(*pair, 1, with_offsets);
     if (!second.ok()) return Error{second.error()};
     sequences.push_back(std::move(second).value());
   }
@@ -209,6 +270,7 @@ Result<Encoding> Tokenizer::Encode(std::string_view text, bool add_special_token
     if (!truncated.ok()) return Error{truncated.error()};
     sequences = std::move(truncated).value();
   }
+  for (Encoding& sequence : sequences) TrimOffsets(sequence);
   Encoding encoding = PostProcess(std::move(sequences), add_special_tokens);
   if (padding_) {
     size_t length = padding_->fixed_length.value_or(encoding.size());
@@ -217,12 +279,16 @@ Result<Encoding> Tokenizer::Encode(std::string_view text, bool add_special_token
     }
     PadEncoding(encoding, length, *padding_);
   }
+  if (with_offsets) {
+    encoding.offsets.resize(encoding.size(), {0, 0});
+    encoding.tokens.resize(encoding.size());
+  }
   return encoding;
 }
 
 Result<std::vector<Encoding>> Tokenizer::EncodeWindows(std::string_view text, bool add_special_tokens,
-                                                       const TruncationOptions& truncation) const {
-  auto sequence = EncodeSequence(text, 0);
+                                                       const TruncationOptions& truncation, bool with_offsets) const {
+  auto sequence = EncodeSequence(text, 0, with_offsets);
   if (!sequence.ok()) return Error{sequence.error()};
   size_t added = AddedTokenCount(false, add_special_tokens);
   if (truncation.max_length <= added) return Error{"max_length leaves no room besides the special tokens"};
@@ -230,9 +296,14 @@ Result<std::vector<Encoding>> Tokenizer::EncodeWindows(std::string_view text, bo
   if (truncation.stride >= room) return Error{"stride must be less than max_length minus the special tokens"};
   std::vector<Encoding> windows;
   for (Encoding& window : TruncationWindows(sequence.value(), room, truncation.stride, truncation.direction)) {
+    TrimOffsets(window);
     std::vector<Encoding> sequences;
     sequences.push_back(std::move(window));
     windows.push_back(PostProcess(std::move(sequences), add_special_tokens));
+    if (with_offsets) {
+      windows.back().offsets.resize(windows.back().size(), {0, 0});
+      windows.back().tokens.resize(windows.back().size());
+    }
   }
   return windows;
 }
@@ -288,6 +359,10 @@ void PadEncoding(Encoding& encoding, size_t length, const PaddingOptions& option
   pad.type_ids.assign(count, options.pad_type_id);
   pad.special_tokens_mask.assign(count, 1);
   pad.attention_mask.assign(count, 0);
+  if (!encoding.offsets.empty()) {
+    pad.offsets.assign(count, {0, 0});
+    pad.tokens.resize(count);
+  }
   if (options.pad_left) {
     pad.Append(encoding);
     encoding = std::move(pad);

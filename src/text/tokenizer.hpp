@@ -49,15 +49,16 @@ class Tokenizer {
   ~Tokenizer();
 
   // The encoding of `text` (and of `pair` as the second sequence), with special tokens when asked and
-  // the file's truncation and padding. Invalid UTF-8 is an Error giving the byte offset; so is a word
-  // the model cannot tokenize (no unknown token).
+  // the file's truncation and padding, and each token's character offsets when `with_offsets`.
+  // Invalid UTF-8 is an Error giving the byte offset; so is a word the model cannot tokenize (no
+  // unknown token).
   Result<Encoding> Encode(std::string_view text, bool add_special_tokens = true,
-                          std::optional<std::string_view> pair = std::nullopt) const;
+                          std::optional<std::string_view> pair = std::nullopt, bool with_offsets = false) const;
   // Like Encode with `truncation` instead of the file's, returning every window a too-long text is cut
   // into (consecutive windows share truncation.stride tokens); special tokens are added to each.
   // Padding is not applied (a batch pads together).
   Result<std::vector<Encoding>> EncodeWindows(std::string_view text, bool add_special_tokens,
-                                              const TruncationOptions& truncation) const;
+                                              const TruncationOptions& truncation, bool with_offsets = false) const;
   // The text of `ids` through the decoder (or the tokens joined by spaces without one), leaving out
   // special tokens when asked; an id the vocabulary lacks is skipped.
   Result<std::string> Decode(const std::vector<uint32_t>& ids, bool skip_special_tokens = true) const;
@@ -73,7 +74,9 @@ class Tokenizer {
  private:
   Tokenizer();
   // The ids of one sequence before post-processing.
-  Result<Encoding> EncodeSequence(std::string_view text, uint32_t type_id) const;
+  Result<Encoding> EncodeSequence(std::string_view text, uint32_t type_id, bool with_offsets) const;
+  // Byte-level offset trimming of one sequence, when the post-processor asks for it.
+  void TrimOffsets(Encoding& sequence) const;
   // Special tokens around the sequences, concatenated.
   Encoding PostProcess(std::vector<Encoding> sequences, bool add_special_tokens) const;
   size_t AddedTokenCount(bool is_pair, bool add_special_tokens) const;

@@ -111,15 +111,9 @@ void AppendUppercase(std::string& out, char32_t c) {
   AppendCaseMapped(out, c, false);
 }
 
-std::string Normalize(NormalizationForm form, std::string_view text) {
-  bool ascii = true;
-  for (char c : text) {
-    if (static_cast<uint8_t>(c) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return std::string(text);  // ASCII is in every normalization form
+namespace {
+
+const icu::Normalizer2& NormalizerOf(NormalizationForm form) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* normalizer = nullptr;
   switch (form) {
@@ -137,12 +131,52 @@ std::string Normalize(NormalizationForm form, std::string_view text) {
       break;
   }
   if (U_FAILURE(status) || normalizer == nullptr) throw std::runtime_error("ICU normalizer unavailable");
+  return *normalizer;
+}
+
+}  // namespace
+
+std::string Normalize(NormalizationForm form, std::string_view text) {
+  bool ascii = true;
+  for (char c : text) {
+    if (static_cast<uint8_t>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return std::string(text);  // ASCII is in every normalization form
+  UErrorCode status = U_ZERO_ERROR;
   std::string out;
   out.reserve(text.size());
   icu::StringByteSink<std::string> sink(&out);
-  normalizer->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
+  NormalizerOf(form).normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr,
+                                   status);
   if (U_FAILURE(status)) throw std::runtime_error("ICU normalization failed");
   return out;
+}
+
+bool HasNormalizationBoundaryBefore(NormalizationForm form, char32_t c) {
+  return c < 0x80 || NormalizerOf(form).hasBoundaryBefore(static_cast<UChar32>(c));
+}
+
+std::u32string Decompose(char32_t c, bool compatibility) {
+  std::string utf8;
+  AppendUtf8(utf8, c);
+  std::string decomposed = Normalize(compatibility ? NormalizationForm::kNfkd : NormalizationForm::kNfd, utf8);
+  std::u32string out;
+  size_t position = 0;
+  while (position < decomposed.size()) out.push_back(DecodeUtf8(decomposed, position));
+  return out;
+}
+
+uint8_t CombiningClass(char32_t c) {
+  return c < 0x300 ? 0 : static_cast<uint8_t>(u_getCombiningClass(static_cast<UChar32>(c)));
+}
+
+char32_t ComposePair(char32_t first, char32_t second) {
+  UChar32 composite =
+      NormalizerOf(NormalizationForm::kNfc).composePair(static_cast<UChar32>(first), static_cast<UChar32>(second));
+  return composite < 0 ? 0 : static_cast<char32_t>(composite);
 }
 
 }  // namespace quarry::text

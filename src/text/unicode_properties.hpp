@@ -5,6 +5,7 @@
 // All functions are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,14 @@ void AppendUppercase(std::string& out, char32_t c);
 enum class NormalizationForm { kNfc, kNfd, kNfkc, kNfkd };
 // `text` (valid UTF-8) in the normalization form.
 std::string Normalize(NormalizationForm form, std::string_view text);
+// Whether text normalizes independently on either side of `c` (ICU's hasBoundaryBefore): the form of
+// text split before such code points is the concatenation of the forms of the parts.
+bool HasNormalizationBoundaryBefore(NormalizationForm form, char32_t c);
+// The full canonical (or, with `compatibility`, compatibility) decomposition of `c`, canonically ordered.
+std::u32string Decompose(char32_t c, bool compatibility);
+// Unicode's canonical combining class of `c` (0 for starters).
+uint8_t CombiningClass(char32_t c);
+// The primary composite of `first` followed by `second`, or 0 when they do not compose.
+char32_t ComposePair(char32_t first, char32_t second);
 
 }  // namespace quarry::text

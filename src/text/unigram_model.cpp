@@ -78,7 +78,8 @@ class UnigramModel final : public TokenModel {
     }
   }
 
-  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error) const override {
+  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
+                std::vector<ByteRange>* ranges) const override {
     struct BestPath {
       uint32_t id = 0;
       double score = 0.0;
@@ -114,7 +115,7 @@ class UnigramModel final : public TokenModel {
       start += character_length;
     }
     // Walk back from the end, fusing consecutive unknown pieces.
-    std::vector<std::pair<size_t, size_t>> ranges;  // reversed
+    std::vector<std::pair<size_t, size_t>> spans;  // reversed
     size_t end = size;
     bool in_unknown = false;
     while (end > 0) {
@@ -122,17 +123,23 @@ class UnigramModel final : public TokenModel {
       auto begin = static_cast<size_t>(node.starts_at);
       bool unknown = unk_id_ && node.id == *unk_id_;
       if (unknown && in_unknown) {
-        ranges.back().first = begin;
+        spans.back().first = begin;
       } else {
-        ranges.push_back({begin, end});
+        spans.push_back({begin, end});
       }
       in_unknown = unknown;
       end = begin;
     }
-    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
       std::string_view piece = word.substr(it->first, it->second - it->first);
+      // Every token of a piece (its byte tokens too) spans the whole piece, as in Hugging Face's.
+      size_t first_new = ids.size();
+      auto note_ranges = [&] {
+        if (ranges != nullptr) ranges->resize(ranges->size() + (ids.size() - first_new), *it);
+      };
       if (auto id = vocabulary_.Find(piece)) {
         ids.push_back(*id);
+        note_ranges();
         continue;
       }
       if (byte_fallback_) {
@@ -140,6 +147,7 @@ class UnigramModel final : public TokenModel {
         for (char byte : piece) all_bytes = all_bytes && byte_tokens_[static_cast<uint8_t>(byte)].has_value();
         if (all_bytes) {
           for (char byte : piece) ids.push_back(*byte_tokens_[static_cast<uint8_t>(byte)]);
+          note_ranges();
           continue;
         }
       }
@@ -148,6 +156,7 @@ class UnigramModel final : public TokenModel {
         return false;
       }
       ids.push_back(*unk_id_);
+      note_ranges();
     }
     return true;
   }

@@ -20,14 +20,16 @@ class VocabularyWithUnknown : public TokenModel {
   size_t VocabularySize() const override { return vocabulary_.size(); }
 
  protected:
-  // Appends the unknown token's id; false with `error` when the vocabulary lacks it.
-  bool AppendUnknown(std::vector<uint32_t>& ids, std::string& error) const {
+  // Appends the unknown token's id for the whole word; false with `error` when the vocabulary lacks it.
+  bool AppendUnknown(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
+                     std::vector<ByteRange>* ranges) const {
     auto unk_id = vocabulary_.Find(unk_token_);
     if (!unk_id) {
       error = "the unknown token '" + unk_token_ + "' is not in the vocabulary";
       return false;
     }
     ids.push_back(*unk_id);
+    if (ranges != nullptr) ranges->push_back({0, word.size()});
     return true;
   }
 
@@ -42,8 +44,10 @@ class WordPieceModel final : public VocabularyWithUnknown {
         prefix_(std::move(prefix)),
         max_input_chars_per_word_(max_input_chars_per_word) {}
 
-  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error) const override {
+  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
+                std::vector<ByteRange>* ranges) const override {
     size_t first_new = ids.size();
+    size_t first_new_range = ranges != nullptr ? ranges->size() : 0;
     if (CountCodePoints(word) <= max_input_chars_per_word_) {
       std::string candidate;
       size_t start = 0;
@@ -70,12 +74,14 @@ class WordPieceModel final : public VocabularyWithUnknown {
           break;
         }
         ids.push_back(*found);
+        if (ranges != nullptr) ranges->push_back({start, end});
         start = end;
       }
       if (matched_all) return true;
     }
     ids.resize(first_new);
-    return AppendUnknown(ids, error);
+    if (ranges != nullptr) ranges->resize(first_new_range);
+    return AppendUnknown(word, ids, error, ranges);
   }
 
  private:
@@ -88,12 +94,14 @@ class WordLevelModel final : public VocabularyWithUnknown {
  public:
   using VocabularyWithUnknown::VocabularyWithUnknown;
 
-  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error) const override {
+  bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
+                std::vector<ByteRange>* ranges) const override {
     if (auto id = vocabulary_.Find(word)) {
       ids.push_back(*id);
+      if (ranges != nullptr) ranges->push_back({0, word.size()});
       return true;
     }
-    return AppendUnknown(ids, error);
+    return AppendUnknown(word, ids, error, ranges);
   }
 };
 

@@ -1,6 +1,6 @@
 // hf_reference.mjs TOKENIZER_JSON TEXTS_JSONL OUT_JSONL — what Hugging Face's tokenizers library (its
 // Node binding, @anush008/tokenizers, fetched by scripts/setup) makes of each text: ids with special
-// tokens, ids without, the decoding of the former skipping special tokens, and for every seventh text
+// tokens and their character offsets, ids without, the decoding of the former skipping special tokens, and for every seventh text
 // the ids of it paired with the next text. The reference for
 // quarry_tokenizer_check compare.
 import { createRequire } from 'node:module';
@@ -31,6 +31,7 @@ for (const [index, text] of texts.entries()) {
   const plain = await tokenizer.encode(text, null, { addSpecialTokens: false });
   const ids = Array.from(withSpecial.getIds());
   const decoded = await tokenizer.decode(ids, true);
-  out.push(JSON.stringify({ ids, plain: Array.from(plain.getIds()), decoded, pair }));
+  const offsets = withSpecial.getOffsets().map((pair) => Array.from(pair));
+  out.push(JSON.stringify({ ids, plain: Array.from(plain.getIds()), decoded, pair, offsets }));
 }
 writeFileSync(outPath, out.join('\n') + '\n');

@@ -56,12 +56,18 @@ int Compare(const std::string& tokenizer_path, const std::string& texts_path, co
   size_t passed = 0, failed = 0, shown = 0;
   for (size_t i = 0; i < texts.size() && std::getline(expected_file, line); ++i) {
     Json expected = Json::parse(line);
-    auto with_special = tokenizer.value()->Encode(texts[i], true);
+    // With special tokens: tracked offsets too (so both the tracked and the plain path are checked).
+    auto with_special = tokenizer.value()->Encode(texts[i], true, std::nullopt, true);
     auto plain = tokenizer.value()->Encode(texts[i], false);
     std::vector<uint32_t> ids = with_special.ok() ? with_special.value().ids : std::vector<uint32_t>{};
     std::vector<uint32_t> plain_ids = plain.ok() ? plain.value().ids : std::vector<uint32_t>{};
     auto expected_ids = expected["ids"].get<std::vector<uint32_t>>();
     auto expected_plain = expected["plain"].get<std::vector<uint32_t>>();
+    std::vector<uint32_t> offsets, expected_offsets;
+    if (with_special.ok()) {
+      for (const auto& [start, end] : with_special.value().offsets) offsets.insert(offsets.end(), {start, end});
+    }
+    for (const Json& pair : expected["offsets"]) expected_offsets.insert(expected_offsets.end(), {pair[0], pair[1]});
     auto decoded = tokenizer.value()->Decode(expected_ids, true);
     std::string expected_decoded = expected["decoded"].get<std::string>();
     std::vector<uint32_t> pair_ids, expected_pair;
@@ -73,7 +79,7 @@ int Compare(const std::string& tokenizer_path, const std::string& texts_path, co
       if (pair.ok() && pair_ids.empty() && !expected["pair"].is_array()) pair_ids.push_back(UINT32_MAX);
     }
     bool ok = with_special.ok() && ids == expected_ids && plain_ids == expected_plain && decoded.ok() &&
-              decoded.value() == expected_decoded && pair_ids == expected_pair;
+              decoded.value() == expected_decoded && pair_ids == expected_pair && offsets == expected_offsets;
     if (ok) {
       ++passed;
       continue;
@@ -85,6 +91,9 @@ int Compare(const std::string& tokenizer_path, const std::string& texts_path, co
       if (ids != expected_ids) std::cout << "  ids      " << Show(ids) << "\n  expected " << Show(expected_ids) << "\n";
       if (plain_ids != expected_plain) {
         std::cout << "  plain    " << Show(plain_ids) << "\n  expected " << Show(expected_plain) << "\n";
+      }
+      if (offsets != expected_offsets) {
+        std::cout << "  offsets  " << Show(offsets) << "\n  expected " << Show(expected_offsets) << "\n";
       }
       if (pair_ids != expected_pair)
         std::cout << "  pair     " << Show(pair_ids) << "\n  expected " << Show(expected_pair) << "\n";

@@ -6,7 +6,8 @@
 # the corpus (tests/text/make_corpus.mjs: many scripts, emoji, whitespace runs, control characters,
 # odd Unicode, special-token strings) is encoded by Hugging Face's tokenizers library (the reference,
 # tests/text/hf_reference.mjs) and by quarry (quarry_tokenizer_check): ids with and without special
-# tokens, pairs, truncation and padding as the files state, and decoding must agree exactly.
+# tokens, the character offsets of each token, pairs, truncation and padding as the files state, and
+# decoding must agree exactly.
 # One check per tokenizer file; ends with "tokenizers: N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
