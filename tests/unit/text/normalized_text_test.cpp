@@ -87,5 +87,29 @@ TEST(TokenOffsets, SpecialTokensAndPaddingHaveNone) {
   EXPECT_EQ(encoding.value().offsets, (Offsets{{0, 0}, {0, 4}, {4, 7}, {0, 0}, {0, 0}}));
 }
 
+// A hand-built SentencePiece charsmap (Darts double array + NUL-terminated strings) mapping "a" to "bc"
+// and "x" to "". Expected ids and offsets are Hugging Face's for the same file.
+TEST(TokenOffsets, PrecompiledNormalizerExpandsAndDropsAsHuggingFaceDoes) {
+  auto tokenizer = LoadTokenizer(R"({"normalizer": {"type": "Precompiled", "precompiled_charsmap":
+    "6AEAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAGEFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMAAAB4BQAAYmMAAA=="},
+    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
+    "model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0], ["\u2581", -2], ["b", -3], ["c", -3], ["\u2581bc", -1.5]]}
+  })");
+  auto encode = [&](const char* text) { return tokenizer->Encode(text, false, std::nullopt, true).value(); };
+  EXPECT_EQ(encode("ab xa").ids, (std::vector<uint32_t>{4, 2, 4}));
+  EXPECT_EQ(encode("ab xa").offsets, (Offsets{{0, 1}, {1, 2}, {2, 5}}));
+  // Code points dropped before anything was kept shift the alignment, as in Hugging Face's.
+  EXPECT_EQ(encode("xxa").offsets, (Offsets{{0, 1}}));
+  EXPECT_TRUE(encode("x").ids.empty());
+}
+
+TEST(Tokenizer, ABadPrecompiledCharsmapIsAnError) {
+  auto tokenizer = Tokenizer::FromJson(R"({"normalizer": {"type": "Precompiled", "precompiled_charsmap": "////"},
+    "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}})",
+                                       "bad.json");
+  ASSERT_FALSE(tokenizer.ok());
+  EXPECT_NE(tokenizer.error().find("precompiled_charsmap"), std::string::npos) << tokenizer.error();
+}
+
 }  // namespace
 }  // namespace quarry::text

@@ -128,7 +128,7 @@ TEST(Tokenizer, BadFilesGiveErrorsNamingTheFileAndThePart) {
   EXPECT_EQ(
       error_of(
           R"({"normalizer": {"type": "Precompiled", "precompiled_charsmap": ""}, "model": {"type": "WordLevel", "vocab": {}}})"),
-      "cannot use tokenizer t.json: normalizer Precompiled (SentencePiece's charsmap) is not supported yet");
+      "cannot use tokenizer t.json: normalizer Precompiled: precompiled_charsmap is too short");
   EXPECT_EQ(error_of(R"({"model": {"type": "WordPiece", "vocab": {"a": -1}}})"),
             "cannot use tokenizer t.json: model WordPiece: the id of token 'a' is not a 32-bit id");
 }
