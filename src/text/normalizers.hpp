@@ -1,7 +1,7 @@
 // Normalizers: the first step of a tokenizer, rewriting text before it is split (tokenizer.json's
 // "normalizer"): NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, BertNormalizer, Replace, Prepend, Strip,
-// ByteLevel, Precompiled (SentencePiece) and Sequence, each as Hugging Face's tokenizers defines it. Immutable once built; safe to
-// use from many threads.
+// ByteLevel, Precompiled (SentencePiece) and Sequence, each as Hugging Face's tokenizers defines it. Immutable once
+// built; safe to use from many threads.
 #pragma once
 
 #include <memory>
