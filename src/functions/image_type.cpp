@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "duckdb/common/column_index.hpp"
+#include "media/pixel_pool.hpp"
 
 namespace quarry {
 
@@ -67,11 +68,13 @@ void WriteFields(duckdb::Vector& vector, idx_t row, const std::string& origin, i
 namespace {
 
 // Decoded pixels handed to a DuckDB vector as they are: the vector owns this buffer, and the BLOB
-// values point into it.
+// values point into it. When the vector lets go, the memory goes back to the pixel pool for the next
+// picture.
 class PixelBuffer : public duckdb::VectorBuffer {
  public:
   explicit PixelBuffer(std::vector<uint8_t> pixels)
       : duckdb::VectorBuffer(duckdb::VectorBufferType::OPAQUE_BUFFER), pixels_(std::move(pixels)) {}
+  ~PixelBuffer() override { media::ReleasePixels(std::move(pixels_)); }
   const std::vector<uint8_t>& pixels() const { return pixels_; }
 
  private:

@@ -11,6 +11,7 @@
 #include "media/decode_limit.hpp"
 #include "media/exif_orientation.hpp"
 #include "media/image_codec.hpp"
+#include "media/pixel_pool.hpp"
 
 namespace quarry::media {
 namespace {
@@ -19,6 +20,24 @@ struct TurboJpegCloser {
   void operator()(void* handle) const { tjDestroy(handle); }
 };
 using TurboJpegHandle = std::unique_ptr<void, TurboJpegCloser>;
+
+// This thread's decompressor: TurboJPEG handles are reusable after a success, and making one per
+// picture costs its allocations every time. After any error or warning the handle may keep state from
+// the bad file, so it is replaced (DiscardThreadDecompressor).
+TurboJpegHandle& ThreadDecompressorSlot() {
+  thread_local TurboJpegHandle handle;
+  return handle;
+}
+
+tjhandle ThreadDecompressor() {
+  TurboJpegHandle& handle = ThreadDecompressorSlot();
+  if (!handle) handle.reset(tjInitDecompress());
+  return handle.get();
+}
+
+void DiscardThreadDecompressor() {
+  ThreadDecompressorSlot().reset();
+}
 
 // The EXIF orientation from the APP1 segments before the first SOFn/SOS; upright when none.
 int ReadJpegOrientation(std::span<const uint8_t> bytes) {
@@ -88,6 +107,8 @@ void ChooseJpegScale(int32_t width, int32_t height, int32_t min_width, int32_t m
   }
 }
 
+namespace {
+
 // The frame header of a JPEG, read with `handle`.
 struct JpegFrame {
   int width = 0;
@@ -109,9 +130,8 @@ Result<JpegFrame> ReadJpegFrame(tjhandle handle, std::span<const uint8_t> bytes)
   return frame;
 }
 
-Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes) {
-  TurboJpegHandle handle(tjInitDecompress());
-  auto frame = ReadJpegFrame(handle.get(), bytes);
+Result<ImageHeader> ReadJpegHeaderWith(tjhandle handle, std::span<const uint8_t> bytes) {
+  auto frame = ReadJpegFrame(handle, bytes);
   if (!frame.ok()) return Error{frame.error()};
   ImageHeader header;
   header.format = ImageFormat::kJpeg;
@@ -121,9 +141,8 @@ Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes) {
   return header;
 }
 
-Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& options) {
-  TurboJpegHandle handle(tjInitDecompress());
-  auto frame = ReadJpegFrame(handle.get(), bytes);
+Result<Image> DecodeJpegWith(tjhandle handle, std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  auto frame = ReadJpegFrame(handle, bytes);
   if (!frame.ok()) return Error{frame.error()};
   const int width = frame.value().width, height = frame.value().height, colorspace = frame.value().colorspace;
   if (auto error = CheckPixelLimit(width, height, options.max_pixels)) return *error;
@@ -141,24 +160,40 @@ Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& op
   image.height = scaled_height;
   image.channels = colorspace == TJCS_GRAY ? 1 : 3;
   const size_t pixel_count = static_cast<size_t>(scaled_width) * scaled_height;
-  image.pixels.resize(pixel_count * image.channels);
+  image.pixels = AcquirePixels(pixel_count * image.channels);  // every byte is decoded into
   std::vector<uint8_t> cmyk_pixels;
   if (cmyk) cmyk_pixels.resize(pixel_count * 4);
   const int pixel_format = cmyk ? TJPF_CMYK : (image.channels == 1 ? TJPF_GRAY : TJPF_BGR);
   uint8_t* destination = cmyk ? cmyk_pixels.data() : image.pixels.data();
 
-  if (tjDecompress2(handle.get(), bytes.data(), bytes.size(), destination, scaled_width, 0, scaled_height, pixel_format,
+  if (tjDecompress2(handle, bytes.data(), bytes.size(), destination, scaled_width, 0, scaled_height, pixel_format,
                     TJFLAG_LIMITSCANS) != 0) {
-    const std::string message = TurboJpegMessage(handle.get());
-    if (tjGetErrorCode(handle.get()) == TJERR_FATAL) return Error{"corrupt JPEG data: " + message};
+    const std::string message = TurboJpegMessage(handle);
+    if (tjGetErrorCode(handle) == TJERR_FATAL) return Error{"corrupt JPEG data: " + message};
     // Warnings: a file cut short is an error (as Pillow without LOAD_TRUNCATED_IMAGES); others, such
     // as extraneous bytes before a marker, leave a complete image and are tolerated as Pillow does.
     if (message.find("Premature end") != std::string::npos) {
       return Error{"truncated JPEG: the file ends before the image data does"};
     }
+    DiscardThreadDecompressor();  // a tolerated warning: the picture stands, the handle is not reused
   }
   if (cmyk) ConvertInvertedCmykToBgr(cmyk_pixels, image.pixels);
   if (orientation != kOrientationUpright) image = ApplyOrientation(std::move(image), orientation);
+  return image;
+}
+
+}  // namespace
+
+// The public entry points: this thread's handle, replaced after any failure.
+Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes) {
+  auto header = ReadJpegHeaderWith(ThreadDecompressor(), bytes);
+  if (!header.ok()) DiscardThreadDecompressor();
+  return header;
+}
+
+Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  auto image = DecodeJpegWith(ThreadDecompressor(), bytes, options);
+  if (!image.ok()) DiscardThreadDecompressor();
   return image;
 }
 

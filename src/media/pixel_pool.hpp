@@ -1,0 +1,20 @@
+// PixelPool — recycles the large pixel buffers decoders fill, so that a scan over thousands of pictures
+// does not pay, per picture, for a fresh allocation the kernel must map and zero and a std::vector
+// zero-fill the decoder overwrites anyway. A buffer handed back (by whoever owned the pixels last: a
+// DuckDB vector's buffer, an Image going away) is kept while the pool holds less than a bound, and the
+// next picture of at most its size takes it without any fill. Process-wide and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace quarry::media {
+
+// A buffer of exactly `size` bytes whose contents are unspecified (the caller writes all of them).
+std::vector<uint8_t> AcquirePixels(size_t size);
+
+// Gives a buffer back for reuse (or frees it when the pool is full or the buffer is small).
+void ReleasePixels(std::vector<uint8_t>&& pixels);
+
+}  // namespace quarry::media
