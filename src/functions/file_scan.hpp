@@ -109,6 +109,10 @@ class FileRowReader {
   // it only at least `side` pixels wide and high (a model's input size), so a reader that can decode
   // smaller (JPEG DCT scaling) may. Readers without pictures ignore it.
   virtual void HintMinimumPictureSide(int32_t side) {}
+  // A hint from the optimizer: every use of the reader's picture column is image_resize(image, width,
+  // height) (stretch, Pillow's bilinear), so a reader may hand over the pictures already resized, with
+  // the same bytes, and the resize finds nothing left to do. Readers without pictures ignore it.
+  virtual void HintExactResize(int32_t width, int32_t height) {}
   // What EXPLAIN shows of this reader's settings, as (name, value) pairs: e.g. how it decodes.
   virtual std::vector<std::pair<std::string, std::string>> ExplainDetails() const { return {}; }
 };

@@ -1,6 +1,7 @@
-// The model-input pushdown rule (see model_input_pushdown.hpp). It runs after DuckDB's optimizers, on the
+// The picture pushdown rule (see model_input_pushdown.hpp). It runs after DuckDB's optimizers, on the
 // final logical plan: for each read_images scan it follows the binding of its `image` column through
-// projections that pass it on unchanged, and classifies every reference to it.
+// projections that pass it on unchanged, and classifies every reference to it: a model's input (the
+// scan may decode smaller) or image_resize to one size (the scan may hand the pictures over resized).
 #include "functions/model_input_pushdown.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "duckdb/optimizer/optimizer_extension.hpp"
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/expression/bound_constant_expression.hpp"
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "duckdb/planner/expression_iterator.hpp"
 #include "duckdb/planner/logical_operator_visitor.hpp"
@@ -80,24 +82,39 @@ class ColumnUses {
     while (!refused_ && followed != bindings_.size()) {
       followed = bindings_.size();
       sides_.clear();
+      resizes_.clear();
       Visit(root);
     }
   }
 
   // The largest model input size the column feeds, when every use is a model's input (and there is one).
   std::optional<int32_t> PictureSide(LogicalOperator& root) const {
-    if (refused_ || sides_.empty()) return std::nullopt;
-    LogicalOperator* result = &root;
-    while (IsSink(result->type) && !result->children.empty()) result = result->children[0].get();
-    for (const auto& binding : result->GetColumnBindings()) {
-      if (bindings_.count(Key(binding)) > 0) return std::nullopt;  // the pictures are in the result
-    }
+    if (refused_ || sides_.empty() || !resizes_.empty() || InResult(root)) return std::nullopt;
     return *std::max_element(sides_.begin(), sides_.end());
+  }
+
+  // The one size every use resizes the pictures to, when every use is image_resize(image, w, h).
+  std::optional<std::pair<int32_t, int32_t>> ExactResize(LogicalOperator& root) const {
+    if (refused_ || resizes_.empty() || !sides_.empty() || InResult(root)) return std::nullopt;
+    if (!std::all_of(resizes_.begin(), resizes_.end(), [&](const auto& size) { return size == resizes_[0]; })) {
+      return std::nullopt;
+    }
+    return resizes_[0];
   }
 
  private:
   using BindingKey = std::pair<duckdb::idx_t, duckdb::idx_t>;
   static BindingKey Key(const ColumnBinding& binding) { return {binding.table_index, binding.column_index}; }
+
+  // Whether the query's result holds the pictures themselves.
+  bool InResult(LogicalOperator& root) const {
+    LogicalOperator* result = &root;
+    while (IsSink(result->type) && !result->children.empty()) result = result->children[0].get();
+    for (const auto& binding : result->GetColumnBindings()) {
+      if (bindings_.count(Key(binding)) > 0) return true;
+    }
+    return false;
+  }
 
   bool IsFollowedColumn(const Expression& expression) const {
     return expression.GetExpressionClass() == ExpressionClass::BOUND_COLUMN_REF &&
@@ -129,20 +146,51 @@ class ColumnUses {
   void VisitExpression(Expression& expression) {
     duckdb::ExpressionIterator::EnumerateChildren(expression, [&](Expression& child) {
       if (!IsFollowedColumn(child)) return VisitExpression(child);
-      std::optional<int32_t> side;
-      if (expression.GetExpressionClass() == ExpressionClass::BOUND_FUNCTION) {
-        side = ModelPictureSide(expression.Cast<duckdb::BoundFunctionExpression>());
+      if (expression.GetExpressionClass() != ExpressionClass::BOUND_FUNCTION) {
+        refused_ = true;
+        return;
       }
-      if (side) {
+      const auto& function = expression.Cast<duckdb::BoundFunctionExpression>();
+      if (auto side = ModelPictureSide(function)) {
         sides_.push_back(*side);
+      } else if (auto size = StretchResizeSize(function, child)) {
+        resizes_.push_back(*size);
       } else {
         refused_ = true;
       }
     });
   }
 
+  // (width, height) when `function` is image_resize(image, width, height) in stretch mode with
+  // constant sizes and `image` its picture argument.
+  static std::optional<std::pair<int32_t, int32_t>> StretchResizeSize(const duckdb::BoundFunctionExpression& function,
+                                                                      const Expression& image) {
+    if (function.function.name != "__quarry_image_resize" || function.children.size() != 4 ||
+        function.children[0].get() != &image) {
+      return std::nullopt;
+    }
+    auto constant = [&](size_t i) -> const duckdb::Value* {
+      if (function.children[i]->GetExpressionClass() != ExpressionClass::BOUND_CONSTANT) return nullptr;
+      const auto& value = function.children[i]->Cast<duckdb::BoundConstantExpression>().value;
+      return value.IsNull() ? nullptr : &value;
+    };
+    const duckdb::Value* width = constant(1);
+    const duckdb::Value* height = constant(2);
+    const duckdb::Value* mode = constant(3);
+    if (!width || !height || !mode || !width->type().IsIntegral() || !height->type().IsIntegral() ||
+        mode->ToString() != "stretch") {
+      return std::nullopt;
+    }
+    const int64_t w = width->GetValue<int64_t>();
+    const int64_t h = height->GetValue<int64_t>();
+    constexpr int64_t kLargest = 1 << 16;  // larger targets: the resize's own checks and errors, row by row
+    if (w <= 0 || h <= 0 || w > kLargest || h > kLargest) return std::nullopt;
+    return std::make_pair(static_cast<int32_t>(w), static_cast<int32_t>(h));
+  }
+
   std::set<BindingKey> bindings_;
   std::vector<int32_t> sides_;
+  std::vector<std::pair<int32_t, int32_t>> resizes_;
   bool refused_ = false;
 };
 
@@ -179,7 +227,9 @@ void PushModelInputSize(duckdb::OptimizerExtensionInput&, duckdb::unique_ptr<Log
     if (!column) continue;
     ColumnUses uses(ColumnBinding(get->table_index, *column));
     uses.Classify(*root);
-    if (const auto side = uses.PictureSide(*root)) FileScanReader(get->bind_data.get())->HintMinimumPictureSide(*side);
+    FileRowReader* reader = FileScanReader(get->bind_data.get());
+    if (const auto side = uses.PictureSide(*root)) reader->HintMinimumPictureSide(*side);
+    if (const auto size = uses.ExactResize(*root)) reader->HintExactResize(size->first, size->second);
   }
 }
 

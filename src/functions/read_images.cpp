@@ -17,6 +17,7 @@
 #include "io/file_reader.hpp"
 #include "media/image_decoder.hpp"
 #include "media/image_transform.hpp"
+#include "media/jpeg_resize_decoder.hpp"
 
 namespace quarry {
 
@@ -31,6 +32,9 @@ class ImageRowReader : public FileRowReader {
   media::DecodeOptions decode;
   int32_t target_width = 0;  // size := ...; 0: native size
   int32_t target_height = 0;
+  // The optimizer's HintExactResize: the pictures are handed over as image_resize(image, w, h) makes them.
+  int32_t exact_resize_width = 0;
+  int32_t exact_resize_height = 0;
 
   std::vector<std::pair<std::string, duckdb::LogicalType>> Columns() const override { return {{"image", ImageType()}}; }
 
@@ -51,9 +55,10 @@ class ImageRowReader : public FileRowReader {
         return outcome;
       }
       const auto& value = header.value();
-      const bool resized = target_width > 0;
-      WriteImageHeader(*vector, request.row, file.path, resized ? target_width : value.width,
-                       resized ? target_height : value.height, value.channels, fields);
+      const int32_t width = exact_resize_width > 0 ? exact_resize_width : target_width;
+      const int32_t height = exact_resize_width > 0 ? exact_resize_height : target_height;
+      WriteImageHeader(*vector, request.row, file.path, width > 0 ? width : value.width,
+                       height > 0 ? height : value.height, value.channels, fields);
       return outcome;
     }
     auto image = Decode(*request.files, file.path);
@@ -78,7 +83,17 @@ class ImageRowReader : public FileRowReader {
     decode.min_height = std::max(decode.min_height, side);
   }
 
+  void HintExactResize(int32_t width, int32_t height) override {
+    if (target_width > 0 || decode.min_width > 0) return;  // size := (or a model's hint) decides
+    exact_resize_width = width;
+    exact_resize_height = height;
+  }
+
   std::vector<std::pair<std::string, std::string>> ExplainDetails() const override {
+    if (exact_resize_width > 0) {
+      return {{"Decode", "resized to " + std::to_string(exact_resize_width) + "x" +
+                             std::to_string(exact_resize_height) + " as it decodes (for image_resize)"}};
+    }
     if (target_width > 0) {
       return {{"Decode", "resized to " + std::to_string(target_width) + "x" + std::to_string(target_height)}};
     }
@@ -104,6 +119,16 @@ class ImageRowReader : public FileRowReader {
   Result<media::Image> Decode(const io::FileStore& files, const std::string& path) const {
     auto bytes = io::ReadFileBytes(files, path, io::kDefaultMaxFileBytes);
     if (!bytes.ok()) return Error{bytes.error()};
+    if (exact_resize_width > 0) {
+      // image_resize's own bytes: JPEGs in one pass (never holding the full-size picture), others
+      // decoded and then resized.
+      if (media::DetectImageFormat(bytes.value()) == media::ImageFormat::kJpeg) {
+        return media::DecodeJpegResized(bytes.value(), exact_resize_width, exact_resize_height, decode);
+      }
+      auto image = media::DecodeImage(bytes.value(), decode);
+      if (!image.ok()) return image;
+      return media::Resize(image.value(), exact_resize_width, exact_resize_height);
+    }
     auto image = media::DecodeImage(bytes.value(), decode);
     if (!image.ok() || target_width == 0) return image;
     if (image.value().width == target_width && image.value().height == target_height) return image;

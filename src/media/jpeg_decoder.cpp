@@ -39,6 +39,31 @@ void DiscardThreadDecompressor() {
   ThreadDecompressorSlot().reset();
 }
 
+std::string TurboJpegMessage(void* handle) {
+  return tjGetErrorStr2(handle);
+}
+
+// Pillow's CMYK → RGB (Convert.c cmyk2rgb): channel = (255 - K) - (C·(255 - K)) / 255, rounded as
+// MULDIV255. Like Pillow ("CMYK;I"), the samples are taken as stored inverted, the Adobe convention
+// that practically every CMYK JPEG follows.
+void ConvertInvertedCmykToBgr(const std::vector<uint8_t>& cmyk, std::vector<uint8_t>& bgr) {
+  const size_t pixels = cmyk.size() / 4;
+  for (size_t i = 0; i < pixels; ++i) {
+    const uint8_t* in = cmyk.data() + i * 4;
+    uint8_t* out = bgr.data() + i * 3;
+    const int k = 255 - in[3];
+    const int not_k = 255 - k;
+    for (int c = 0; c < 3; ++c) {
+      const int ink = 255 - in[c];
+      const int product = ink * not_k + 128;
+      const int value = not_k - (((product >> 8) + product) >> 8);
+      out[2 - c] = static_cast<uint8_t>(value < 0 ? 0 : value);
+    }
+  }
+}
+
+}  // namespace
+
 // The EXIF orientation from the APP1 segments before the first SOFn/SOS; upright when none.
 int ReadJpegOrientation(std::span<const uint8_t> bytes) {
   size_t at = 2;  // after SOI
@@ -64,31 +89,6 @@ int ReadJpegOrientation(std::span<const uint8_t> bytes) {
   }
   return kOrientationUpright;
 }
-
-std::string TurboJpegMessage(void* handle) {
-  return tjGetErrorStr2(handle);
-}
-
-// Pillow's CMYK → RGB (Convert.c cmyk2rgb): channel = (255 - K) - (C·(255 - K)) / 255, rounded as
-// MULDIV255. Like Pillow ("CMYK;I"), the samples are taken as stored inverted, the Adobe convention
-// that practically every CMYK JPEG follows.
-void ConvertInvertedCmykToBgr(const std::vector<uint8_t>& cmyk, std::vector<uint8_t>& bgr) {
-  const size_t pixels = cmyk.size() / 4;
-  for (size_t i = 0; i < pixels; ++i) {
-    const uint8_t* in = cmyk.data() + i * 4;
-    uint8_t* out = bgr.data() + i * 3;
-    const int k = 255 - in[3];
-    const int not_k = 255 - k;
-    for (int c = 0; c < 3; ++c) {
-      const int ink = 255 - in[c];
-      const int product = ink * not_k + 128;
-      const int value = not_k - (((product >> 8) + product) >> 8);
-      out[2 - c] = static_cast<uint8_t>(value < 0 ? 0 : value);
-    }
-  }
-}
-
-}  // namespace
 
 void ChooseJpegScale(int32_t width, int32_t height, int32_t min_width, int32_t min_height, int32_t& scaled_width,
                      int32_t& scaled_height) {

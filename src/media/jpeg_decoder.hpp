@@ -18,6 +18,10 @@ Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes);
 // early ("Premature end of JPEG file") is an error; other libjpeg warnings are tolerated as Pillow does.
 Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& options);
 
+// The EXIF orientation (1 to 8, exif_orientation.hpp) from the APP1 segments before the first SOFn/SOS;
+// upright when none.
+int ReadJpegOrientation(std::span<const uint8_t> bytes);
+
 // The scaled size TurboJPEG produces for `width` × `height` at the smallest of 1/8, 1/4, 1/2, 1 that
 // keeps both sides at least min_width × min_height (full size when either minimum is 0).
 void ChooseJpegScale(int32_t width, int32_t height, int32_t min_width, int32_t min_height, int32_t& scaled_width,
