@@ -28,6 +28,9 @@
 namespace quarry::media {
 namespace {
 
+// Buffers a thread keeps between pictures are at most this large (larger ones are made per picture).
+constexpr size_t kMaxKeptBytes = 8u << 20;
+
 // libjpeg reports errors through error_exit, which must not return: it jumps back to the decode.
 struct ErrorManager {
   jpeg_error_mgr base;
@@ -81,8 +84,10 @@ StripOutcome DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRo
   errors.base.emit_message = NoteWarning;
   jpeg_progress_mgr progress;
   progress.progress_monitor = LimitScans;
-  // Everything the jump may skip over lives before setjmp, so no destructor is bypassed.
-  std::vector<uint8_t> strip;
+  // Everything the jump may skip over lives before setjmp, so no destructor is bypassed. The strip
+  // buffer is the thread's own, kept between pictures (no fresh pages, no fill per picture).
+  thread_local std::vector<uint8_t> strip;
+  if (strip.size() > kMaxKeptBytes) std::vector<uint8_t>().swap(strip);  // a very wide picture's, before
   std::vector<JSAMPROW> row_pointers;
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&info);
@@ -101,8 +106,8 @@ StripOutcome DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRo
   info.do_fancy_upsampling = TRUE;
   jpeg_start_decompress(&info);
   const size_t row_bytes = static_cast<size_t>(info.output_width) * channels;
-  const int strip_rows = 16;
-  strip.resize(row_bytes * strip_rows);
+  const int strip_rows = 32;
+  if (strip.size() < row_bytes * strip_rows) strip.resize(row_bytes * strip_rows);
   row_pointers.resize(strip_rows);
   for (int i = 0; i < strip_rows; ++i) row_pointers[i] = strip.data() + row_bytes * i;
   while (info.output_scanline < info.output_height) {
@@ -155,11 +160,16 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
   // The rows the vertical pass reads, resampled to the target width as they arrive.
   const int32_t first_row = rows.First(0);
   const int32_t last_row = rows.First(rows.outputs - 1) + rows.count[rows.outputs - 1];
-  Image narrow;
+  // The narrow image is the thread's own too, up to kMaxKeptBytes (every row of it is written before
+  // the vertical pass).
+  thread_local Image kept;
+  Image fresh;
+  const size_t narrow_bytes = static_cast<size_t>(width) * (last_row - first_row) * channels;
+  Image& narrow = narrow_bytes <= kMaxKeptBytes ? kept : fresh;
   narrow.width = width;
   narrow.height = last_row - first_row;
   narrow.channels = channels;
-  narrow.pixels.resize(static_cast<size_t>(width) * narrow.height * channels);
+  if (narrow.pixels.size() < narrow_bytes) narrow.pixels.resize(narrow_bytes);
   Image strip_out;
   strip_out.width = width;
   strip_out.channels = channels;
@@ -171,7 +181,8 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
     strip_out.height = end - begin;
     strip_out.pixels.resize(static_cast<size_t>(width) * strip_out.height * channels);
     passes.horizontal(strip, begin - first, columns, strip_out);
-    std::memcpy(narrow.row(begin - first_row), strip_out.pixels.data(), strip_out.pixels.size());
+    std::memcpy(narrow.pixels.data() + static_cast<size_t>(begin - first_row) * width * channels,
+                strip_out.pixels.data(), strip_out.pixels.size());
   });
   if (!outcome.error.empty()) return Error{outcome.error};
   if (!outcome.delivered) return DecodeThenResize(bytes, width, height, full_size);
@@ -181,7 +192,7 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
   result.height = height;
   result.channels = channels;
   result.pixels.resize(static_cast<size_t>(width) * height * channels);
-  passes.vertical(narrow, rows, result);
+  passes.vertical(ImageView{width, narrow.height, channels, {narrow.pixels.data(), narrow_bytes}}, rows, result);
   return result;
 }
 
