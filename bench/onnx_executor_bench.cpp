@@ -134,7 +134,7 @@ class Engine {
     for (size_t i = 0; i < inputs_.size(); i++)
       inputs_[i].chunks[call_ % inputs_[i].chunks.size()] = std::move(arguments[i]);
     if (!outputs.ok()) Fail(outputs.error());
-    for (size_t i = 0; i < carry_.size(); i++) carried_[i] = std::move(outputs.value()[carry_[i].first]);
+    for (size_t i = 0; i < carry_.size(); i++) carried_[i] = outputs.value()[carry_[i].first];  // small: a copy
     call_++;
     return std::move(outputs).value();
   }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # npm_tarballs is set by the sourcing script
 # scripts/lib/fetch_npm.sh — sourced, not run: the one way quarry's scripts fetch a pinned npm tarball
 # (scripts/setup for quarry's dependencies, bench/ for benchmark baselines that are never dependencies).
 # `npm pack` downloads the tarball without running any of the package's scripts; its sha512 must equal
