@@ -2,8 +2,6 @@
 // it gives the unfused result, and is not fused when something else reads the value before the Relu;
 // kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
 // the caller's input still needs. Small graphs built here, checked against values computed by hand.
-#include <onnx/onnx_pb.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -13,65 +11,10 @@
 
 #include "ml/onnx/host_tensor.hpp"
 #include "ml/onnx/onnx_model.hpp"
+#include "ml/onnx_graph_builder.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
-
-// A graph under construction: float inputs and outputs of known shapes, initializers, nodes.
-class GraphBuilder {
- public:
-  GraphBuilder() {
-    model_.set_ir_version(8);
-    auto* opset = model_.add_opset_import();
-    opset->set_domain("");
-    opset->set_version(17);
-    graph_ = model_.mutable_graph();
-    graph_->set_name("plan_test");
-  }
-
-  void Input(const std::string& name, const std::vector<int64_t>& shape) { Declare(graph_->add_input(), name, shape); }
-  void Output(const std::string& name, const std::vector<int64_t>& shape) {
-    Declare(graph_->add_output(), name, shape);
-  }
-  void Floats(const std::string& name, const std::vector<int64_t>& shape, const std::vector<float>& values) {
-    auto* tensor = graph_->add_initializer();
-    tensor->set_name(name);
-    tensor->set_data_type(::onnx::TensorProto::FLOAT);
-    for (int64_t dim : shape) tensor->add_dims(dim);
-    for (float value : values) tensor->add_float_data(value);
-  }
-  void Ints(const std::string& name, const std::vector<int64_t>& values) {
-    auto* tensor = graph_->add_initializer();
-    tensor->set_name(name);
-    tensor->set_data_type(::onnx::TensorProto::INT64);
-    tensor->add_dims(static_cast<int64_t>(values.size()));
-    for (int64_t value : values) tensor->add_int64_data(value);
-  }
-  void Node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
-    auto* node = graph_->add_node();
-    node->set_op_type(op);
-    node->set_name(output + "_node");
-    for (const auto& input : inputs) node->add_input(input);
-    node->add_output(output);
-  }
-
-  std::shared_ptr<const OnnxModel> Load() const {
-    auto loaded = OnnxModel::LoadFromBytes(model_.SerializeAsString(), "", "plan_test.onnx");
-    EXPECT_TRUE(loaded.ok()) << loaded.error();
-    return loaded.ok() ? loaded.value() : nullptr;
-  }
-
- private:
-  static void Declare(::onnx::ValueInfoProto* value, const std::string& name, const std::vector<int64_t>& shape) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(::onnx::TensorProto::FLOAT);
-    for (int64_t dim : shape) tensor_type->mutable_shape()->add_dim()->set_dim_value(dim);
-  }
-
-  ::onnx::ModelProto model_;
-  ::onnx::GraphProto* graph_;
-};
 
 const std::vector<float> kInput = {-2.0F, -0.5F, 0.25F, 1.5F, -1.0F, 3.0F, 0.0F, -4.0F};  // shape {1, 2, 2, 2}
 
