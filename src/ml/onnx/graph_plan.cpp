@@ -207,6 +207,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   }
   plan->FoldConstants();
   plan->FuseHardSwish();
+  plan->FuseSiLU();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;

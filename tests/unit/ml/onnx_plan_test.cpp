@@ -1,7 +1,8 @@
 // The executor's plan-level optimizations keep ONNX semantics: a Relu fused into the Conv or Add before
 // it gives the unfused result, and is not fused when something else reads the value before the Relu;
 // kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
-// the caller's input still needs. Small graphs built here, checked against values computed by hand.
+// the caller's input still needs; spelled-out hard-swish and SiLU become one step only when nothing else
+// reads their parts. Small graphs built here, checked against values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -226,6 +227,59 @@ TEST(OnnxPlanTest, HardSwishIsNotFusedWhenAPartIsReadElsewhereOrTheConstantsDiff
     w.push_back(x * std::min(std::max(x + 3.0F, 0.0F), 5.0F) / 6.0F);
   }
   ExpectNear(outputs[0], HardSwish(input));
+  ExpectNear(outputs[1], z);
+  ExpectNear(outputs[2], w);
+}
+
+std::vector<float> SiLU(const std::vector<float>& values) {
+  std::vector<float> out;
+  for (float x : values) out.push_back(x / (1.0F + std::exp(-x)));
+  return out;
+}
+
+TEST(OnnxPlanTest, SpelledOutSiLUBecomesOneStep) {
+  const std::vector<float> input = {-20.0F, -3.0F, -1.5F, -0.25F, 0.0F, 2.0F, 3.0F, 15.0F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Node("Exp", {"X"}, "e");  // not the graph input: the fused step may overwrite it
+  graph.Node("Log", {"e"}, "x");
+  graph.Node("Sigmoid", {"x"}, "s");
+  graph.Node("Mul", {"x", "s"}, "m");
+  graph.Node("Sigmoid", {"m"}, "t");
+  graph.Node("Mul", {"t", "m"}, "Y");  // operands the other way round
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 4 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], SiLU(SiLU(input)));
+}
+
+TEST(OnnxPlanTest, SiLUIsNotFusedWhenTheSigmoidIsReadElsewhereOrGatesAnotherValue) {
+  const std::vector<float> input = {-4.0F, -3.0F, -1.5F, -0.25F, 0.5F, 2.0F, 3.0F, 3.5F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Node("Sigmoid", {"X"}, "s");
+  graph.Node("Mul", {"X", "s"}, "Y");
+  graph.Node("Neg", {"s"}, "Z");  // s has a second reader
+  graph.Node("Neg", {"X"}, "n");
+  graph.Node("Sigmoid", {"n"}, "g");
+  graph.Node("Mul", {"X", "g"}, "W");  // a gate: x * sigmoid(-x)
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("W", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 6 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> z, w;
+  for (float x : input) {
+    z.push_back(-1.0F / (1.0F + std::exp(-x)));
+    w.push_back(x / (1.0F + std::exp(x)));
+  }
+  ExpectNear(outputs[0], SiLU(input));
   ExpectNear(outputs[1], z);
   ExpectNear(outputs[2], w);
 }
