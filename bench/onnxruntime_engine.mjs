@@ -31,17 +31,17 @@ function readInput(spec) {
   const parts = spec.slice(equals + 1).split(':');
   if (equals < 0 || parts.length < 3 || parts.length > 4) fail(`input spec is not NAME=TYPE:SHAPE:FILE[:CHUNKS]: ${spec}`);
   const [type, shapeText, file] = parts;
-  const Array = { float32: Float32Array, int64: BigInt64Array }[type];
-  if (!Array) fail(`input type is not float32 or int64: ${spec}`);
+  const TypedArray = { float32: Float32Array, int64: BigInt64Array }[type];
+  if (!TypedArray) fail(`input type is not float32 or int64: ${spec}`);
   const shape = shapeText === '' ? [] : shapeText.split('x').map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const chunks = parts.length === 4 ? Number(parts[3]) : 1;
   const bytes = fs.readFileSync(file);
-  if (bytes.length !== count * Array.BYTES_PER_ELEMENT * chunks) fail(`input file is not CHUNKS tensors of SHAPE: ${spec}`);
+  if (bytes.length !== count * TypedArray.BYTES_PER_ELEMENT * chunks) fail(`input file is not CHUNKS tensors of SHAPE: ${spec}`);
   const tensors = [];
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const values = new Array(count);  // a copy: aligned, one per chunk
-    const size = count * Array.BYTES_PER_ELEMENT;
+    const values = new TypedArray(count);  // a copy: aligned, one per chunk
+    const size = count * TypedArray.BYTES_PER_ELEMENT;
     new Uint8Array(values.buffer).set(bytes.subarray(chunk * size, (chunk + 1) * size));
     tensors.push(new ort.Tensor(type, values, shape));
   }
