@@ -208,6 +208,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   plan->FoldConstants();
   plan->FuseHardSwish();
   plan->FuseSiLU();
+  plan->FuseGelu();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;
