@@ -6,9 +6,11 @@
 #include <c10/util/Exception.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
+#include "ml/onnx/step_profile.hpp"
 #include "ml/onnx/tensor_proto.hpp"
 
 namespace quarry::ml::onnx {
@@ -24,6 +26,13 @@ bool IsNondeterministic(const std::string& op_type) {
 std::string NodeLabel(const ::onnx::NodeProto& node) {
   std::string name = node.name().empty() ? (node.output_size() > 0 ? node.output(0) : std::string("?")) : node.name();
   return "node '" + name + "' (" + node.op_type() + ")";
+}
+
+// A step's operator type in QUARRY_ONNX_PROFILE's totals: "Conv", "Conv+Relu", "quarry.fused.HardSwish".
+std::string ProfileLabel(const OperatorSchema& schema, FusedActivation activation) {
+  std::string label = schema.domain.empty() ? schema.op_type : schema.domain + "." + schema.op_type;
+  if (activation == FusedActivation::kRelu) label += "+Relu";
+  return label;
 }
 
 // Names a node's subgraphs read from enclosing scopes (used but not defined inside them), recursively.
@@ -198,6 +207,8 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   }
   plan->FoldConstants();
   plan->FuseHardSwish();
+  plan->FuseSiLU();
+  plan->FuseGelu();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;
@@ -320,8 +331,12 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
   const OuterLookup& lookup = outer != nullptr ? *outer : no_outer;
   for (const auto& [slot, name] : outer_slots_) values[slot] = lookup(name);
 
+  const bool profiling = StepProfileEnabled();
   for (const auto& step : steps_) {
+    std::optional<StepTimer> timer;
+    if (profiling) timer.emplace();
     std::vector<at::Tensor> outputs = RunStep(step, values, lookup);
+    if (profiling) timer->End(ProfileLabel(*step.schema, step.activation));
     for (size_t i = 0; i < step.outputs.size(); i++) {
       if (step.outputs[i] < 0) continue;
       if (i >= outputs.size()) {

@@ -1,11 +1,10 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
 // last use, and initializer-only subgraphs folded into constants at load. Some patterns become one step
-// (graph_fusion.cpp): a Relu that alone reads a Conv's or an Add's output, and hard-swish spelled out as
-// Add/Clip/Mul/Div. A node gets the last reference to an input it is the last to read, so kernels may
-// compute in place
-// (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
-// enclosing graphs by name.
+// (graph_fusion.cpp): a Relu that alone reads a Conv's or an Add's output, hard-swish spelled out as
+// Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul and GELU spelled out with Erf. A node gets the last reference to an
+// input it is the last to read, so kernels may compute in place (NodeContext::input_is_exclusive). Subgraphs of
+// If/Loop/Scan are planned once too, reading values of enclosing graphs by name.
 //
 // A plan is immutable after Build(): Run() may be called from several threads at once.
 #pragma once
@@ -14,6 +13,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -65,7 +65,16 @@ class GraphPlan {
   void FoldConstants();
   // Graph rewrites (graph_fusion.cpp).
   void FuseHardSwish();
+  void FuseSiLU();
+  void FuseGelu();
   void FuseActivations();
+  // The step producing each slot (-1: none); the step producing `slot` when it is an `op_type` node with
+  // one output that only one reader reads, else -1.
+  std::vector<int> Producers() const;
+  // The float32 one-value constant in `slot`, if it is one.
+  std::optional<double> FloatScalar(int slot) const;
+  int SoleProducer(int slot, const char* op_type, const std::vector<int>& producer,
+                   const std::vector<int>& reads) const;
   void DropSteps(const std::vector<bool>& dropped);
   // How often each slot is read: by steps, by subgraphs (by name), as a graph output.
   std::vector<int> ReadCounts() const;

@@ -1,9 +1,8 @@
 // The executor's plan-level optimizations keep ONNX semantics: a Relu fused into the Conv or Add before
 // it gives the unfused result, and is not fused when something else reads the value before the Relu;
 // kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
-// the caller's input still needs. Small graphs built here, checked against values computed by hand.
-#include <onnx/onnx_pb.h>
-
+// the caller's input still needs; spelled-out hard-swish, SiLU and GELU become one step only when
+// nothing else reads their parts. Small graphs built here, checked against values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -13,65 +12,10 @@
 
 #include "ml/onnx/host_tensor.hpp"
 #include "ml/onnx/onnx_model.hpp"
+#include "ml/onnx_graph_builder.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
-
-// A graph under construction: float inputs and outputs of known shapes, initializers, nodes.
-class GraphBuilder {
- public:
-  GraphBuilder() {
-    model_.set_ir_version(8);
-    auto* opset = model_.add_opset_import();
-    opset->set_domain("");
-    opset->set_version(17);
-    graph_ = model_.mutable_graph();
-    graph_->set_name("plan_test");
-  }
-
-  void Input(const std::string& name, const std::vector<int64_t>& shape) { Declare(graph_->add_input(), name, shape); }
-  void Output(const std::string& name, const std::vector<int64_t>& shape) {
-    Declare(graph_->add_output(), name, shape);
-  }
-  void Floats(const std::string& name, const std::vector<int64_t>& shape, const std::vector<float>& values) {
-    auto* tensor = graph_->add_initializer();
-    tensor->set_name(name);
-    tensor->set_data_type(::onnx::TensorProto::FLOAT);
-    for (int64_t dim : shape) tensor->add_dims(dim);
-    for (float value : values) tensor->add_float_data(value);
-  }
-  void Ints(const std::string& name, const std::vector<int64_t>& values) {
-    auto* tensor = graph_->add_initializer();
-    tensor->set_name(name);
-    tensor->set_data_type(::onnx::TensorProto::INT64);
-    tensor->add_dims(static_cast<int64_t>(values.size()));
-    for (int64_t value : values) tensor->add_int64_data(value);
-  }
-  void Node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
-    auto* node = graph_->add_node();
-    node->set_op_type(op);
-    node->set_name(output + "_node");
-    for (const auto& input : inputs) node->add_input(input);
-    node->add_output(output);
-  }
-
-  std::shared_ptr<const OnnxModel> Load() const {
-    auto loaded = OnnxModel::LoadFromBytes(model_.SerializeAsString(), "", "plan_test.onnx");
-    EXPECT_TRUE(loaded.ok()) << loaded.error();
-    return loaded.ok() ? loaded.value() : nullptr;
-  }
-
- private:
-  static void Declare(::onnx::ValueInfoProto* value, const std::string& name, const std::vector<int64_t>& shape) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(::onnx::TensorProto::FLOAT);
-    for (int64_t dim : shape) tensor_type->mutable_shape()->add_dim()->set_dim_value(dim);
-  }
-
-  ::onnx::ModelProto model_;
-  ::onnx::GraphProto* graph_;
-};
 
 const std::vector<float> kInput = {-2.0F, -0.5F, 0.25F, 1.5F, -1.0F, 3.0F, 0.0F, -4.0F};  // shape {1, 2, 2, 2}
 
@@ -283,6 +227,135 @@ TEST(OnnxPlanTest, HardSwishIsNotFusedWhenAPartIsReadElsewhereOrTheConstantsDiff
     w.push_back(x * std::min(std::max(x + 3.0F, 0.0F), 5.0F) / 6.0F);
   }
   ExpectNear(outputs[0], HardSwish(input));
+  ExpectNear(outputs[1], z);
+  ExpectNear(outputs[2], w);
+}
+
+std::vector<float> SiLU(const std::vector<float>& values) {
+  std::vector<float> out;
+  for (float x : values) out.push_back(x / (1.0F + std::exp(-x)));
+  return out;
+}
+
+TEST(OnnxPlanTest, SpelledOutSiLUBecomesOneStep) {
+  const std::vector<float> input = {-20.0F, -3.0F, -1.5F, -0.25F, 0.0F, 2.0F, 3.0F, 15.0F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Node("Exp", {"X"}, "e");  // not the graph input: the fused step may overwrite it
+  graph.Node("Log", {"e"}, "x");
+  graph.Node("Sigmoid", {"x"}, "s");
+  graph.Node("Mul", {"x", "s"}, "m");
+  graph.Node("Sigmoid", {"m"}, "t");
+  graph.Node("Mul", {"t", "m"}, "Y");  // operands the other way round
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 4 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], SiLU(SiLU(input)));
+}
+
+TEST(OnnxPlanTest, SiLUIsNotFusedWhenTheSigmoidIsReadElsewhereOrGatesAnotherValue) {
+  const std::vector<float> input = {-4.0F, -3.0F, -1.5F, -0.25F, 0.5F, 2.0F, 3.0F, 3.5F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Node("Sigmoid", {"X"}, "s");
+  graph.Node("Mul", {"X", "s"}, "Y");
+  graph.Node("Neg", {"s"}, "Z");  // s has a second reader
+  graph.Node("Neg", {"X"}, "n");
+  graph.Node("Sigmoid", {"n"}, "g");
+  graph.Node("Mul", {"X", "g"}, "W");  // a gate: x * sigmoid(-x)
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("W", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 6 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> z, w;
+  for (float x : input) {
+    z.push_back(-1.0F / (1.0F + std::exp(-x)));
+    w.push_back(x / (1.0F + std::exp(x)));
+  }
+  ExpectNear(outputs[0], SiLU(input));
+  ExpectNear(outputs[1], z);
+  ExpectNear(outputs[2], w);
+}
+
+std::vector<float> Gelu(const std::vector<float>& values) {
+  std::vector<float> out;
+  for (float x : values) out.push_back(0.5F * x * (1.0F + std::erf(x / std::sqrt(2.0F))));
+  return out;
+}
+
+void AddGeluConstants(GraphBuilder& graph) {
+  graph.Floats("root2", {}, {1.41421353816986083984375F});  // float(√2), as torch exports it
+  graph.Floats("inverse_root2", {}, {0.707106769084930419921875F});
+  graph.Floats("one", {}, {1.0F});
+  graph.Floats("half", {}, {0.5F});
+}
+
+TEST(OnnxPlanTest, SpelledOutGeluBecomesOneStep) {
+  const std::vector<float> input = {-6.0F, -3.0F, -1.5F, -0.25F, 0.0F, 0.75F, 2.0F, 5.0F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddGeluConstants(graph);
+  graph.Node("Exp", {"X"}, "e");  // not the graph input: the fused step may overwrite it
+  graph.Node("Log", {"e"}, "x");
+  // torch.nn.GELU: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5)
+  graph.Node("Div", {"x", "root2"}, "d");
+  graph.Node("Erf", {"d"}, "f");
+  graph.Node("Add", {"f", "one"}, "a");
+  graph.Node("Mul", {"x", "a"}, "m");
+  graph.Node("Mul", {"m", "half"}, "g");
+  // Hugging Face: Mul(Mul(g, 0.5), Add(1, Erf(Mul(g, 1/√2)))), operands the other way round
+  graph.Node("Mul", {"half", "g"}, "h");
+  graph.Node("Mul", {"inverse_root2", "g"}, "d2");
+  graph.Node("Erf", {"d2"}, "f2");
+  graph.Node("Add", {"one", "f2"}, "a2");
+  graph.Node("Mul", {"a2", "h"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 4 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], Gelu(Gelu(input)));
+}
+
+TEST(OnnxPlanTest, GeluIsNotFusedWhenAPartIsReadElsewhereOrTheConstantsDiffer) {
+  const std::vector<float> input = {-6.0F, -3.0F, -1.5F, -0.25F, 0.0F, 0.75F, 2.0F, 5.0F};
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddGeluConstants(graph);
+  graph.Floats("two", {}, {2.0F});
+  graph.Node("Div", {"X", "root2"}, "d");
+  graph.Node("Erf", {"d"}, "f");
+  graph.Node("Add", {"f", "one"}, "a");
+  graph.Node("Mul", {"X", "a"}, "m");
+  graph.Node("Mul", {"m", "half"}, "Y");
+  graph.Node("Neg", {"f"}, "Z");          // the Erf has a second reader
+  graph.Node("Div", {"X", "two"}, "d2");  // x / 2, not x / √2
+  graph.Node("Erf", {"d2"}, "f2");
+  graph.Node("Add", {"f2", "one"}, "a2");
+  graph.Node("Mul", {"X", "a2"}, "m2");
+  graph.Node("Mul", {"m2", "half"}, "W");
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("W", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 11 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, input);
+  ASSERT_EQ(outputs.size(), 3U);
+  std::vector<float> z, w;
+  for (float x : input) {
+    z.push_back(-std::erf(x / std::sqrt(2.0F)));
+    w.push_back(0.5F * x * (1.0F + std::erf(x / 2.0F)));
+  }
+  ExpectNear(outputs[0], Gelu(input));
   ExpectNear(outputs[1], z);
   ExpectNear(outputs[2], w);
 }

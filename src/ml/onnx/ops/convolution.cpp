@@ -7,8 +7,9 @@
 // when single-threaded (Debian's is the reference BLAS: ten times slower), and NCHW activations cost
 // oneDNN two reorders per convolution. So Conv's output has channels-last strides (still an ordinary
 // N, C, H, W tensor to every ATen op), and the next Conv takes it without a copy. Weights are converted
-// to the layout oneDNN takes once (CachedDerivation). ConvTranspose with small strides runs as a direct
-// convolution too (ATen's runs on the reference BLAS).
+// to the layout oneDNN takes once (CachedDerivation). ConvTranspose whose kernel equals its stride runs
+// as a 1x1 convolution and a depth-to-space copy; others with small strides as a direct convolution over
+// the input spread out with zeros (ATen's runs on the reference BLAS).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -190,6 +191,49 @@ at::Tensor ConvolveTransposedBySpreading(const at::Tensor& x, const at::Tensor& 
   return y;
 }
 
+// Whether a transposed convolution's windows tile its output without overlap or gaps: 2-D on oneDNN,
+// kernel = stride, no dilation, padding or output padding (U-Net-style upsampling, PP-OCR's detector head).
+bool TilesOutput(const at::Tensor& x, const at::Tensor& w, const WindowGeometry& window,
+                 const std::vector<int64_t>& output_padding) {
+  if (!UseOneDnn(x, w) || x.dim() != 4) return false;
+  for (size_t axis = 0; axis < window.kernel.size(); axis++) {
+    if (window.kernel[axis] != window.strides[axis] || window.dilations[axis] != 1 || window.pads_begin[axis] != 0 ||
+        window.pads_end[axis] != 0 || output_padding[axis] != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ConvTranspose whose windows tile the output (TilesOutput): each input pixel alone makes its own
+// kh x kw block of the output, so a 1x1 convolution to M * kh * kw channels computes every block with
+// exactly the multiply-adds needed, and one copy moves each block's channels to its place (depth to
+// space). The output has channels-last strides, as Conv's.
+at::Tensor ConvolveTransposedByDepthToSpace(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                            const WindowGeometry& window, int64_t group) {
+  const int64_t kernel_height = window.kernel[0], kernel_width = window.kernel[1];
+  const int64_t taps = kernel_height * kernel_width;
+  const int64_t inputs_per_group = x.size(1) / group, outputs_per_group = w.size(1);
+  const int64_t channels = group * outputs_per_group;
+  // Block channel ((g * outputs_per_group + m) * kh + i) * kw + j of the 1x1 convolution.
+  const at::Tensor weight = CachedDerivation(w, "transposed as 1x1, group " + std::to_string(group), [&] {
+    return w.reshape({group, inputs_per_group, outputs_per_group, kernel_height, kernel_width})
+        .permute({0, 2, 3, 4, 1})
+        .reshape({channels * taps, inputs_per_group, 1, 1});
+  });
+  const at::Tensor block_bias = bias.defined() ? CachedDerivation(bias, "repeated " + std::to_string(taps) + " times",
+                                                                  [&] { return bias.repeat_interleave(taps); })
+                                               : at::Tensor();
+  const at::Tensor blocks = ConvolveSymmetric(x, weight, block_bias, {1, 1}, {0, 0}, {1, 1}, group);
+  const int64_t batch = x.size(0), height = x.size(2), width = x.size(3);
+  // (N, H, W, M, kh, kw) → (N, H, kh, W, kw, M): the output's memory with channels-last strides.
+  const at::Tensor placed = blocks.permute({0, 2, 3, 1})
+                                .reshape({batch, height, width, channels, kernel_height, kernel_width})
+                                .permute({0, 1, 4, 2, 5, 3})
+                                .contiguous();
+  return placed.view({batch, height * kernel_height, width * kernel_width, channels}).permute({0, 3, 1, 2});
+}
+
 // ConvTranspose on ATen's transposed convolution, which computes the window [p, full - p + q) of the
 // full output for padding p and output padding 0 <= q < max(stride, dilation): ONNX's
 // [begin, full + output_padding - end) when that fits, else the full output cropped (or zero-extended).
@@ -236,6 +280,7 @@ at::Tensor ConvolveTransposed(const NodeContext& node, const at::Tensor& x, cons
                            output_padding[axis] - window.pads_begin[axis] - window.pads_end[axis]);
   }
   CheckAllocation(output_shape, "ConvTranspose output");
+  if (TilesOutput(x, w, window, output_padding)) return ConvolveTransposedByDepthToSpace(x, w, bias, window, group);
   if (UseSpreading(x, w, window)) return ConvolveTransposedBySpreading(x, w, bias, window, output_padding, group);
   return ConvolveTransposedOnAten(x, w, bias, window, output_padding, group);
 }

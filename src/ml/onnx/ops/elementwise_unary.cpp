@@ -102,6 +102,30 @@ std::vector<at::Tensor> FusedHardSwish(NodeContext& node) {
   return {in_place ? at::hardswish_(x) : at::hardswish(x)};
 }
 
+// The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): ATen's silu, x / (1 + exp(-x)), in one
+// pass; in place when x's memory is free. 16-bit floats are computed in float32.
+std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
+  const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
+  at::Tensor x = node.input(0);
+  if (!x.is_floating_point()) throw OnnxError("SiLU needs a floating-point input");
+  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
+    return {ComputeInFloat(x, [](const at::Tensor& value) { return at::silu(value); })};
+  }
+  return {in_place ? at::silu_(x) : at::silu(x)};
+}
+
+// The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): ATen's exact (erf) gelu in one
+// vectorized pass; in place when x's memory is free. 16-bit floats are computed in float32.
+std::vector<at::Tensor> FusedGelu(NodeContext& node) {
+  const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
+  at::Tensor x = node.input(0);
+  if (!x.is_floating_point()) throw OnnxError("GELU needs a floating-point input");
+  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
+    return {ComputeInFloat(x, [](const at::Tensor& value) { return at::gelu(value); })};
+  }
+  return {in_place ? at::gelu_(x) : at::gelu(x)};
+}
+
 // Clip before opset 11: bounds are the float attributes min and max.
 std::vector<at::Tensor> ClipWithAttributes(NodeContext& node) {
   c10::optional<at::Scalar> low, high;
@@ -146,6 +170,8 @@ void RegisterUnaryElementwiseOperators(OperatorRegistry& registry) {
     });
   }
   registry.Add("HardSwish", 1, kMaxOpset, FusedHardSwish, kFusedDomain);
+  registry.Add("SiLU", 1, kMaxOpset, FusedSiLU, kFusedDomain);
+  registry.Add("Gelu", 1, kMaxOpset, FusedGelu, kFusedDomain);
   registry.Add("Clip", 1, 10, ClipWithAttributes);
   registry.Add("Clip", 11, kMaxOpset, ClipWithInputs);
   registry.Add("IsNaN", 9, kMaxOpset, IsNaN);
