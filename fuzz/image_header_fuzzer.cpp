@@ -3,6 +3,7 @@
 // that a header that reads names the detected format and 1, 3 or 4 channels.
 // clang-format off
 // fuzz-sources: src/media/image.cpp src/media/image_decoder.cpp src/media/image_codecs.cpp src/media/decode_limit.cpp src/media/exif_orientation.cpp src/media/jpeg_decoder.cpp src/media/png_decoder.cpp src/media/webp_decoder.cpp src/media/gif_decoder.cpp src/media/tiff_decoder.cpp src/media/tiff_wide_gray.cpp src/media/bmp_decoder.cpp src/media/bmp_rle.cpp
+// fuzz-sources: src/media/pixel_pool.cpp
 // fuzz-libs: -lturbojpeg -lspng -lwebp -lwebpdemux -ltiff -lgif
 // clang-format on
 #include <cstddef>

@@ -21,24 +21,6 @@ struct TurboJpegCloser {
 };
 using TurboJpegHandle = std::unique_ptr<void, TurboJpegCloser>;
 
-// This thread's decompressor: TurboJPEG handles are reusable after a success, and making one per
-// picture costs its allocations every time. After any error or warning the handle may keep state from
-// the bad file, so it is replaced (DiscardThreadDecompressor).
-TurboJpegHandle& ThreadDecompressorSlot() {
-  thread_local TurboJpegHandle handle;
-  return handle;
-}
-
-tjhandle ThreadDecompressor() {
-  TurboJpegHandle& handle = ThreadDecompressorSlot();
-  if (!handle) handle.reset(tjInitDecompress());
-  return handle.get();
-}
-
-void DiscardThreadDecompressor() {
-  ThreadDecompressorSlot().reset();
-}
-
 std::string TurboJpegMessage(void* handle) {
   return tjGetErrorStr2(handle);
 }
@@ -175,7 +157,6 @@ Result<Image> DecodeJpegWith(tjhandle handle, std::span<const uint8_t> bytes, co
     if (message.find("Premature end") != std::string::npos) {
       return Error{"truncated JPEG: the file ends before the image data does"};
     }
-    DiscardThreadDecompressor();  // a tolerated warning: the picture stands, the handle is not reused
   }
   if (cmyk) ConvertInvertedCmykToBgr(cmyk_pixels, image.pixels);
   if (orientation != kOrientationUpright) image = ApplyOrientation(std::move(image), orientation);
@@ -184,17 +165,16 @@ Result<Image> DecodeJpegWith(tjhandle handle, std::span<const uint8_t> bytes, co
 
 }  // namespace
 
-// The public entry points: this thread's handle, replaced after any failure.
+// The public entry points: a new handle per picture. (A reused handle keeps tables from the previous
+// file: a JPEG without its own Huffman tables would then decode with another file's, or not.)
 Result<ImageHeader> ReadJpegHeader(std::span<const uint8_t> bytes) {
-  auto header = ReadJpegHeaderWith(ThreadDecompressor(), bytes);
-  if (!header.ok()) DiscardThreadDecompressor();
-  return header;
+  TurboJpegHandle handle(tjInitDecompress());
+  return ReadJpegHeaderWith(handle.get(), bytes);
 }
 
 Result<Image> DecodeJpeg(std::span<const uint8_t> bytes, const DecodeOptions& options) {
-  auto image = DecodeJpegWith(ThreadDecompressor(), bytes, options);
-  if (!image.ok()) DiscardThreadDecompressor();
-  return image;
+  TurboJpegHandle handle(tjInitDecompress());
+  return DecodeJpegWith(handle.get(), bytes, options);
 }
 
 namespace {

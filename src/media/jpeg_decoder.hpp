@@ -1,6 +1,6 @@
 // JPEG decoding with TurboJPEG (libjpeg-turbo): baseline, progressive, gray, CMYK/YCCK, with DCT
 // scaling by 1/2, 1/4 or 1/8 when DecodeOptions asks for a minimum size, and EXIF orientation.
-// Thread-safe: each thread reuses one TurboJPEG handle, replaced after any error.
+// Stateless and thread-safe (one TurboJPEG handle per call).
 #pragma once
 
 #include <cstdint>

@@ -31,18 +31,16 @@ namespace {
 // Buffers a thread keeps between pictures are at most this large (larger ones are made per picture).
 constexpr size_t kMaxKeptBytes = 8u << 20;
 
-// libjpeg reports errors through error_exit, which must not return: it jumps back to the decode.
+// libjpeg reports errors through error_exit, which must not return: it jumps back to the decode, which
+// then leaves the picture to the two-step path (whose error is the full decode's).
 struct ErrorManager {
   jpeg_error_mgr base;
   std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
   bool premature_end;  // the "Premature end of JPEG file" warning (a truncated file)
 };
 
 void ExitOnError(j_common_ptr info) {
-  auto* manager = reinterpret_cast<ErrorManager*>(info->err);
-  (*info->err->format_message)(info, manager->message);
-  std::longjmp(manager->jump, 1);
+  std::longjmp(reinterpret_cast<ErrorManager*>(info->err)->jump, 1);
 }
 
 void NoteWarning(j_common_ptr info, int level) {
@@ -54,9 +52,7 @@ void NoteWarning(j_common_ptr info, int level) {
 void LimitScans(j_common_ptr info) {
   auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
   if (decompress->is_decompressor && decompress->input_scan_number > 500) {
-    auto* manager = reinterpret_cast<ErrorManager*>(info->err);
-    std::snprintf(manager->message, sizeof(manager->message), "progressive JPEG image has more than 500 scans");
-    std::longjmp(manager->jump, 1);
+    std::longjmp(reinterpret_cast<ErrorManager*>(info->err)->jump, 1);
   }
 }
 
@@ -65,17 +61,12 @@ struct DecompressGuard {
   ~DecompressGuard() { jpeg_destroy_decompress(info); }
 };
 
-// What DecodeStrips did: delivered every row, or stopped at the header because the file is CMYK/YCCK
-// (converted as Pillow does only by DecodeJpeg), or failed (`error`).
-struct StripOutcome {
-  bool delivered = false;
-  std::string error;
-};
-
 // Decodes `bytes` strip by strip through `on_rows(first_row, rows, count)` (count rows of
-// width × channels bytes). The caller checked the header: size and orientation.
+// width × channels bytes). The caller checked the header: size and orientation. True when every row
+// was delivered and the file ended cleanly; false for an error or warning that ends the picture
+// (truncation), and for CMYK/YCCK files (converted as Pillow does only by DecodeJpeg).
 template <typename OnRows>
-StripOutcome DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRows on_rows) {
+bool DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRows on_rows) {
   jpeg_decompress_struct info;
   ErrorManager errors;
   std::memset(&errors, 0, sizeof(errors));
@@ -91,14 +82,14 @@ StripOutcome DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRo
   std::vector<JSAMPROW> row_pointers;
   if (setjmp(errors.jump) != 0) {
     jpeg_destroy_decompress(&info);
-    return {false, std::string("corrupt JPEG data: ") + errors.message};
+    return false;
   }
   jpeg_create_decompress(&info);
   jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&info, TRUE);
   if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
     jpeg_destroy_decompress(&info);
-    return {};
+    return false;
   }
   info.progress = &progress;
   info.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_EXT_BGR;
@@ -122,8 +113,7 @@ StripOutcome DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRo
   }
   if (!errors.premature_end) jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
-  if (errors.premature_end) return {false, "truncated JPEG: the file ends before the image data does"};
-  return {true, ""};
+  return !errors.premature_end;
 }
 
 // The two steps: full decode, then the resize.
@@ -173,7 +163,7 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
   Image strip_out;
   strip_out.width = width;
   strip_out.channels = channels;
-  StripOutcome outcome = DecodeStrips(bytes, channels, [&](int32_t first, const uint8_t* data, int32_t count) {
+  const bool delivered = DecodeStrips(bytes, channels, [&](int32_t first, const uint8_t* data, int32_t count) {
     const int32_t begin = std::max(first, first_row);
     const int32_t end = std::min(first + count, last_row);
     if (begin >= end) return;
@@ -184,8 +174,9 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
     std::memcpy(narrow.pixels.data() + static_cast<size_t>(begin - first_row) * width * channels,
                 strip_out.pixels.data(), strip_out.pixels.size());
   });
-  if (!outcome.error.empty()) return Error{outcome.error};
-  if (!outcome.delivered) return DecodeThenResize(bytes, width, height, full_size);
+  // A file libjpeg's scanline reader stops on (or CMYK) takes the two steps, whose verdict is the full
+  // decode's: TurboJPEG tolerates some damage past the last row that jpeg_finish_decompress refuses.
+  if (!delivered) return DecodeThenResize(bytes, width, height, full_size);
   rows.origin += first_row;
   Image result;
   result.width = width;
