@@ -9,6 +9,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,9 @@ constexpr size_t kMaxKeptBytes = 8u << 20;
 struct ErrorManager {
   jpeg_error_mgr base;
   std::jmp_buf jump;
-  bool premature_end;  // the "Premature end of JPEG file" warning (a truncated file)
+  bool premature_end;
+  int header_warnings;  // warnings while reading the header (TurboJPEG's header reader refuses those files)
+  bool in_header;       // the "Premature end of JPEG file" warning (a truncated file)
 };
 
 void ExitOnError(j_common_ptr info) {
@@ -45,7 +48,9 @@ void ExitOnError(j_common_ptr info) {
 
 void NoteWarning(j_common_ptr info, int level) {
   auto* manager = reinterpret_cast<ErrorManager*>(info->err);
-  if (level < 0 && info->err->msg_code == JWRN_JPEG_EOF) manager->premature_end = true;
+  if (level >= 0) return;
+  if (info->err->msg_code == JWRN_JPEG_EOF) manager->premature_end = true;
+  if (manager->in_header) ++manager->header_warnings;
 }
 
 // TurboJPEG's TJFLAG_LIMITSCANS: a progressive file of more than 500 scans is refused.
@@ -56,17 +61,13 @@ void LimitScans(j_common_ptr info) {
   }
 }
 
-struct DecompressGuard {
-  jpeg_decompress_struct* info;
-  ~DecompressGuard() { jpeg_destroy_decompress(info); }
-};
-
-// Decodes `bytes` strip by strip through `on_rows(first_row, rows, count)` (count rows of
-// width × channels bytes). The caller checked the header: size and orientation. True when every row
-// was delivered and the file ended cleanly; false for an error or warning that ends the picture
-// (truncation), and for CMYK/YCCK files (converted as Pillow does only by DecodeJpeg).
-template <typename OnRows>
-bool DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRows on_rows) {
+// Decodes `bytes` strip by strip: `on_header(width, height, channels)` sees the frame first and may
+// decline (false); then `on_rows(first_row, rows, count)` gets count rows of width × channels bytes at
+// a time. True when every row was delivered and the file ended cleanly; false when declined, for an
+// error or a warning that ends the picture (truncation), and for CMYK/YCCK files (converted as Pillow
+// does only by DecodeJpeg). The callbacks run outside libjpeg, so its error jumps skip no C++ frame.
+template <typename OnHeader, typename OnRows>
+bool DecodeStrips(std::span<const uint8_t> bytes, OnHeader on_header, OnRows on_rows) {
   jpeg_decompress_struct info;
   ErrorManager errors;
   std::memset(&errors, 0, sizeof(errors));
@@ -86,8 +87,12 @@ bool DecodeStrips(std::span<const uint8_t> bytes, int32_t channels, OnRows on_ro
   }
   jpeg_create_decompress(&info);
   jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  errors.in_header = true;
   jpeg_read_header(&info, TRUE);
-  if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
+  errors.in_header = false;
+  const int32_t channels = info.jpeg_color_space == JCS_GRAYSCALE ? 1 : 3;
+  if (errors.header_warnings > 0 || info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK ||
+      !on_header(static_cast<int32_t>(info.image_width), static_cast<int32_t>(info.image_height), channels)) {
     jpeg_destroy_decompress(&info);
     return false;
   }
@@ -131,59 +136,67 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
   DecodeOptions full_size = options;  // the resize reads the full-size picture
   full_size.min_width = 0;
   full_size.min_height = 0;
-  auto header = ReadJpegHeader(bytes);
-  if (!header.ok()) return Error{header.error()};
-  const ImageHeader& shape = header.value();
-  const bool upright = !options.auto_orient || ReadJpegOrientation(bytes) == kOrientationUpright;
-  // The cases the one-pass path does not cover take the two steps: turned pictures, a side that keeps
-  // its size (the resize skips that pass) or grows, targets the resize refuses, CMYK (below).
-  if (!upright || width <= 0 || height <= 0 || width >= shape.width || height >= shape.height) {
+  // Turned pictures take the two steps (the resize reads the upright picture), and so do the cases
+  // on_header declines.
+  if (width <= 0 || height <= 0 || (options.auto_orient && ReadJpegOrientation(bytes) != kOrientationUpright)) {
     return DecodeThenResize(bytes, width, height, full_size);
   }
-  if (auto error = CheckPixelLimit(shape.width, shape.height, options.max_pixels)) return *error;
-  const auto columns_axis = resize::CachedCoefficients(shape.width, width, ResizeFilter::kBilinear);
-  const auto rows_axis = resize::CachedCoefficients(shape.height, height, ResizeFilter::kBilinear);
-  const resize::AxisTaps columns = resize::Window(*columns_axis, 0, width);
-  resize::AxisTaps rows = resize::Window(*rows_axis, 0, height);
+  // What the header decides, kept here so that no C++ object lives in the decoder's frames.
+  std::shared_ptr<const resize::AxisCoefficients> columns_axis, rows_axis;
+  resize::AxisTaps columns, rows;
   const resize::ResizePasses passes = resize::PassesOf(resize::FastestResizePath());
-  const int32_t channels = shape.channels;
-  // The rows the vertical pass reads, resampled to the target width as they arrive.
-  const int32_t first_row = rows.First(0);
-  const int32_t last_row = rows.First(rows.outputs - 1) + rows.count[rows.outputs - 1];
-  // The narrow image is the thread's own too, up to kMaxKeptBytes (every row of it is written before
-  // the vertical pass).
-  thread_local Image kept;
+  int32_t source_width = 0, channels = 0, first_row = 0, last_row = 0;
+  size_t narrow_bytes = 0;
+  thread_local Image kept;  // the narrow image: the thread's own up to kMaxKeptBytes
   Image fresh;
-  const size_t narrow_bytes = static_cast<size_t>(width) * (last_row - first_row) * channels;
-  Image& narrow = narrow_bytes <= kMaxKeptBytes ? kept : fresh;
-  narrow.width = width;
-  narrow.height = last_row - first_row;
-  narrow.channels = channels;
-  if (narrow.pixels.size() < narrow_bytes) narrow.pixels.resize(narrow_bytes);
+  Image* narrow = nullptr;
   Image strip_out;
-  strip_out.width = width;
-  strip_out.channels = channels;
-  const bool delivered = DecodeStrips(bytes, channels, [&](int32_t first, const uint8_t* data, int32_t count) {
+  auto on_header = [&](int32_t frame_width, int32_t frame_height, int32_t frame_channels) {
+    // A side that keeps its size (the resize skips that pass) or grows, or a picture over max_pixels
+    // (the full decode's error), takes the two steps.
+    if (width >= frame_width || height >= frame_height) return false;
+    if (CheckPixelLimit(frame_width, frame_height, options.max_pixels)) return false;
+    source_width = frame_width;
+    channels = frame_channels;
+    columns_axis = resize::CachedCoefficients(frame_width, width, ResizeFilter::kBilinear);
+    rows_axis = resize::CachedCoefficients(frame_height, height, ResizeFilter::kBilinear);
+    columns = resize::Window(*columns_axis, 0, width);
+    rows = resize::Window(*rows_axis, 0, height);
+    // The rows the vertical pass reads, resampled to the target width as they arrive.
+    first_row = rows.First(0);
+    last_row = rows.First(rows.outputs - 1) + rows.count[rows.outputs - 1];
+    narrow_bytes = static_cast<size_t>(width) * (last_row - first_row) * channels;
+    narrow = narrow_bytes <= kMaxKeptBytes ? &kept : &fresh;
+    narrow->width = width;
+    narrow->height = last_row - first_row;
+    narrow->channels = channels;
+    if (narrow->pixels.size() < narrow_bytes) narrow->pixels.resize(narrow_bytes);
+    strip_out.width = width;
+    strip_out.channels = channels;
+    return true;
+  };
+  auto on_rows = [&](int32_t first, const uint8_t* data, int32_t count) {
     const int32_t begin = std::max(first, first_row);
     const int32_t end = std::min(first + count, last_row);
     if (begin >= end) return;
-    const ImageView strip{shape.width, count, channels, {data, static_cast<size_t>(shape.width) * count * channels}};
+    const ImageView strip{source_width, count, channels, {data, static_cast<size_t>(source_width) * count * channels}};
     strip_out.height = end - begin;
     strip_out.pixels.resize(static_cast<size_t>(width) * strip_out.height * channels);
     passes.horizontal(strip, begin - first, columns, strip_out);
-    std::memcpy(narrow.pixels.data() + static_cast<size_t>(begin - first_row) * width * channels,
+    std::memcpy(narrow->pixels.data() + static_cast<size_t>(begin - first_row) * width * channels,
                 strip_out.pixels.data(), strip_out.pixels.size());
-  });
-  // A file libjpeg's scanline reader stops on (or CMYK) takes the two steps, whose verdict is the full
-  // decode's: TurboJPEG tolerates some damage past the last row that jpeg_finish_decompress refuses.
-  if (!delivered) return DecodeThenResize(bytes, width, height, full_size);
+  };
+  // A file libjpeg's scanline reader stops on (or CMYK, or a declined header) takes the two steps,
+  // whose verdict is the full decode's: TurboJPEG tolerates some damage past the last row that
+  // jpeg_finish_decompress refuses.
+  if (!DecodeStrips(bytes, on_header, on_rows)) return DecodeThenResize(bytes, width, height, full_size);
   rows.origin += first_row;
   Image result;
   result.width = width;
   result.height = height;
   result.channels = channels;
   result.pixels.resize(static_cast<size_t>(width) * height * channels);
-  passes.vertical(ImageView{width, narrow.height, channels, {narrow.pixels.data(), narrow_bytes}}, rows, result);
+  passes.vertical(ImageView{width, narrow->height, channels, {narrow->pixels.data(), narrow_bytes}}, rows, result);
   return result;
 }
 
