@@ -6,11 +6,11 @@
 // resize's own: the result equals Resize(DecodeJpeg(...)) byte for byte.
 #include "media/jpeg_resize_decoder.hpp"
 
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <string>
 #include <vector>
 
 // clang-format off

@@ -58,13 +58,8 @@ class BpeModel final : public TokenModel {
         fuse_unk_(fuse_unk),
         byte_fallback_(byte_fallback),
         ignore_merges_(ignore_merges),
-        cache_id_(next_cache_id_.fetch_add(1)) {
-    for (int b = 0; b < 256; ++b) {
-      char name[8];
-      std::snprintf(name, sizeof(name), "<0x%02X>", b);
-      byte_tokens_[b] = vocabulary_.Find(name);
-    }
-  }
+        cache_id_(next_cache_id_.fetch_add(1)),
+        byte_tokens_(vocabulary_) {}
 
   bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
                 std::vector<ByteRange>* ranges) const override {
@@ -150,10 +145,8 @@ class BpeModel final : public TokenModel {
         continue;
       }
       if (byte_fallback_) {
-        bool all_bytes = true;
-        for (char byte : key) all_bytes = all_bytes && byte_tokens_[static_cast<uint8_t>(byte)].has_value();
-        if (all_bytes) {
-          for (char byte : key) add(*byte_tokens_[static_cast<uint8_t>(byte)], 1);
+        if (byte_tokens_.Cover(key)) {
+          for (char byte : key) add(byte_tokens_.Of(byte), 1);
           continue;
         }
       }
@@ -234,7 +227,7 @@ class BpeModel final : public TokenModel {
   bool byte_fallback_;
   bool ignore_merges_;
   uint64_t cache_id_;
-  std::optional<uint32_t> byte_tokens_[256];
+  ByteFallbackTokens byte_tokens_;
 };
 
 std::optional<std::string> OptionalString(const Json& json, const char* key, const char* part) {

@@ -66,6 +66,15 @@ void TextRewriter::SkipTo(size_t end) {
   position_ = std::min(end, source_.text.size());
 }
 
+void TextRewriter::Apply(char32_t c, int change) {
+  if (change > 0) {
+    Insert(c);
+  } else {
+    Replace(c);
+    Skip(static_cast<size_t>(-change));
+  }
+}
+
 void TextRewriter::CopyTo(size_t end) {
   out_.text.append(source_.text, position_, end - position_);
   if (tracked_) {
@@ -86,14 +95,7 @@ NormalizedText TextRewriter::Finish() {
 
 void ApplyChanges(NormalizedText& text, const std::vector<ChangedCodePoint>& changes) {
   TextRewriter rewriter(text);
-  for (const ChangedCodePoint& item : changes) {
-    if (item.change > 0) {
-      rewriter.Insert(item.c);
-    } else {
-      rewriter.Replace(item.c);
-      rewriter.Skip(static_cast<size_t>(-item.change));
-    }
-  }
+  for (const ChangedCodePoint& item : changes) rewriter.Apply(item.c, item.change);
   text = rewriter.Finish();
 }
 

@@ -49,6 +49,8 @@ class TextRewriter {
   void Skip(size_t count);
   // Drops the source up to byte `end`.
   void SkipTo(size_t end);
+  // One Hugging Face change (ChangedCodePoint): Insert, or Replace then Skip the dropped ones.
+  void Apply(char32_t c, int change);
   // Keeps the source up to byte `end` unchanged.
   void CopyTo(size_t end);
   // The next source code point (REQUIRES: position() < source size).

@@ -144,14 +144,7 @@ void NormalizeForm(NormalizationForm form, NormalizedText& text) {
       consumed += item.change > 0 ? 0 : 1 - item.change;
     }
     if (from_changes == normalized && consumed == static_cast<int>(segment.size())) {
-      for (const ChangedCodePoint& item : changes) {
-        if (item.change > 0) {
-          rewriter.Insert(item.c);
-        } else {
-          rewriter.Replace(item.c);
-          rewriter.Skip(static_cast<size_t>(-item.change));
-        }
-      }
+      for (const ChangedCodePoint& item : changes) rewriter.Apply(item.c, item.change);
       start = end;
       continue;
     }

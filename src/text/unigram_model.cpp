@@ -71,11 +71,7 @@ class UnigramModel final : public TokenModel {
       min_score_ = std::min(min_score_, pieces_[id].second);
     }
     // The trie keeps the first id of a piece listed twice; the id map must agree for lookups by text.
-    for (int b = 0; b < 256; ++b) {
-      char name[8];
-      std::snprintf(name, sizeof(name), "<0x%02X>", b);
-      byte_tokens_[b] = vocabulary_.Find(name);
-    }
+    byte_tokens_ = ByteFallbackTokens(vocabulary_);
   }
 
   bool Tokenize(std::string_view word, std::vector<uint32_t>& ids, std::string& error,
@@ -143,10 +139,8 @@ class UnigramModel final : public TokenModel {
         continue;
       }
       if (byte_fallback_) {
-        bool all_bytes = true;
-        for (char byte : piece) all_bytes = all_bytes && byte_tokens_[static_cast<uint8_t>(byte)].has_value();
-        if (all_bytes) {
-          for (char byte : piece) ids.push_back(*byte_tokens_[static_cast<uint8_t>(byte)]);
+        if (byte_tokens_.Cover(piece)) {
+          for (char byte : piece) ids.push_back(byte_tokens_.Of(byte));
           note_ranges();
           continue;
         }
@@ -177,7 +171,7 @@ class UnigramModel final : public TokenModel {
   std::optional<uint32_t> unk_id_;
   bool byte_fallback_;
   double min_score_;
-  std::optional<uint32_t> byte_tokens_[256];
+  ByteFallbackTokens byte_tokens_;
 };
 
 }  // namespace

@@ -1,7 +1,24 @@
 // Token text to id and back (see vocabulary.hpp).
 #include "text/vocabulary.hpp"
 
+#include <cstdio>
+
 namespace quarry::text {
+
+ByteFallbackTokens::ByteFallbackTokens(const Vocabulary& vocabulary) {
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof(name), "<0x%02X>", b);
+    ids_[b] = vocabulary.Find(name);
+  }
+}
+
+bool ByteFallbackTokens::Cover(std::string_view bytes) const {
+  for (char byte : bytes) {
+    if (!ids_[static_cast<uint8_t>(byte)]) return false;
+  }
+  return true;
+}
 
 void Vocabulary::Add(std::string token, uint32_t id) {
   tokens_.try_emplace(id, token);

@@ -45,4 +45,18 @@ class Vocabulary {
   std::unordered_map<uint32_t, std::string> tokens_;
 };
 
+// The <0x00>..<0xFF> tokens of a vocabulary (SentencePiece's byte fallback, in BPE and Unigram files).
+class ByteFallbackTokens {
+ public:
+  ByteFallbackTokens() = default;  // none
+  explicit ByteFallbackTokens(const Vocabulary& vocabulary);
+  // Whether every byte of `bytes` has its token.
+  bool Cover(std::string_view bytes) const;
+  // The token of `byte`. REQUIRES: Cover() held for it.
+  uint32_t Of(char byte) const { return *ids_[static_cast<uint8_t>(byte)]; }
+
+ private:
+  std::optional<uint32_t> ids_[256];
+};
+
 }  // namespace quarry::text
