@@ -32,6 +32,16 @@ bool IsOperator(const ::onnx::NodeProto& node, const char* op_type) {
   return node.op_type() == op_type && (node.domain().empty() || node.domain() == "ai.onnx");
 }
 
+// The activation a one-input step computes, by its kernel (fusions before may have replaced the node's
+// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one) and the fused SiLU.
+FusedActivation ActivationComputedBy(const OperatorSchema& schema) {
+  const bool onnx = schema.domain.empty() || schema.domain == "ai.onnx";
+  if (onnx && schema.op_type == "Relu") return FusedActivation::kRelu;
+  if ((onnx || schema.domain == kFusedDomain) && schema.op_type == "HardSwish") return FusedActivation::kHardSwish;
+  if (schema.domain == kFusedDomain && schema.op_type == "SiLU") return FusedActivation::kSilu;
+  return FusedActivation::kNone;
+}
+
 std::optional<float> FloatAttribute(const ::onnx::NodeProto& node, const std::string& name) {
   for (const auto& attribute : node.attribute()) {
     if (attribute.name() == name && attribute.type() == ::onnx::AttributeProto::FLOAT) return attribute.f();
@@ -197,13 +207,14 @@ void GraphPlan::FuseActivations() {
   std::vector<bool> fused_away(steps_.size(), false);
   for (size_t i = 0; i < steps_.size(); i++) {
     Step& step = steps_[i];
-    if (IsOperator(*step.node, "Relu") && step.inputs.size() == 1 && step.outputs.size() == 1 && step.inputs[0] >= 0 &&
-        step.outputs[0] >= 0 && reads[step.inputs[0]] == 1 && producer[step.inputs[0]] >= 0) {
+    const FusedActivation activation = ActivationComputedBy(*step.schema);
+    if (activation != FusedActivation::kNone && step.inputs.size() == 1 && step.outputs.size() == 1 &&
+        step.inputs[0] >= 0 && step.outputs[0] >= 0 && reads[step.inputs[0]] == 1 && producer[step.inputs[0]] >= 0) {
       Step& into = steps_[producer[step.inputs[0]]];
       if (into.schema->applies_fused_activation && into.activation == FusedActivation::kNone &&
           into.outputs.size() == 1) {
         into.outputs[0] = step.outputs[0];
-        into.activation = FusedActivation::kRelu;
+        into.activation = activation;
         producer[step.outputs[0]] = producer[step.inputs[0]];
         fused_away[i] = true;
         continue;

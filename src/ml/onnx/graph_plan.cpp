@@ -31,7 +31,7 @@ std::string NodeLabel(const ::onnx::NodeProto& node) {
 // A step's operator type in QUARRY_ONNX_PROFILE's totals: "Conv", "Conv+Relu", "quarry.fused.HardSwish".
 std::string ProfileLabel(const OperatorSchema& schema, FusedActivation activation) {
   std::string label = schema.domain.empty() ? schema.op_type : schema.domain + "." + schema.op_type;
-  if (activation == FusedActivation::kRelu) label += "+Relu";
+  if (activation != FusedActivation::kNone) label += std::string("+") + ActivationName(activation);
   return label;
 }
 

@@ -1,10 +1,11 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
 // last use, and initializer-only subgraphs folded into constants at load. Some patterns become one step
-// (graph_fusion.cpp): a Relu that alone reads a Conv's or an Add's output, hard-swish spelled out as
-// Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul and GELU spelled out with Erf. A node gets the last reference to an
-// input it is the last to read, so kernels may compute in place (NodeContext::input_is_exclusive). Subgraphs of
-// If/Loop/Scan are planned once too, reading values of enclosing graphs by name.
+// (graph_fusion.cpp): a Relu, HardSwish or SiLU that alone reads a Conv's or an Add's output, hard-swish
+// spelled out as Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul and GELU spelled out with Erf. A node
+// gets the last reference to an input it is the last to read, so kernels may compute in place
+// (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
+// enclosing graphs by name.
 //
 // A plan is immutable after Build(): Run() may be called from several threads at once.
 #pragma once

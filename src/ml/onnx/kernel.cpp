@@ -206,4 +206,34 @@ const OperatorRegistry& Operators() {
   return registry;
 }
 
+void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
+  switch (activation) {
+    case FusedActivation::kNone:
+      return;
+    case FusedActivation::kRelu:
+      y.relu_();
+      return;
+    case FusedActivation::kSilu:
+      at::silu_(y);
+      return;
+    case FusedActivation::kHardSwish:
+      at::hardswish_(y);
+      return;
+  }
+}
+
+const char* ActivationName(FusedActivation activation) {
+  switch (activation) {
+    case FusedActivation::kRelu:
+      return "Relu";
+    case FusedActivation::kSilu:
+      return "SiLU";
+    case FusedActivation::kHardSwish:
+      return "HardSwish";
+    case FusedActivation::kNone:
+      break;
+  }
+  return "";
+}
+
 }  // namespace quarry::ml::onnx

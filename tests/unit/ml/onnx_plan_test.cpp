@@ -1,5 +1,5 @@
-// The executor's plan-level optimizations keep ONNX semantics: a Relu fused into the Conv or Add before
-// it gives the unfused result, and is not fused when something else reads the value before the Relu;
+// The executor's plan-level optimizations keep ONNX semantics: a Relu (or SiLU, HardSwish) fused into the
+// Conv or Add before it gives the unfused result, and is not fused when something else reads the value before the Relu;
 // kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
 // the caller's input still needs; spelled-out hard-swish, SiLU and GELU become one step only when
 // nothing else reads their parts. Small graphs built here, checked against values computed by hand.
@@ -254,6 +254,34 @@ TEST(OnnxPlanTest, SpelledOutSiLUBecomesOneStep) {
   auto outputs = RunFloats(*model, input);
   ASSERT_EQ(outputs.size(), 1U);
   ExpectNear(outputs[0], SiLU(SiLU(input)));
+}
+
+TEST(OnnxPlanTest, SiLUAndHardSwishFuseIntoTheConvOrAddBeforeThem) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Floats("half", {}, {0.5F});
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Sigmoid", {"c"}, "s");
+  graph.Node("Mul", {"c", "s"}, "Y");  // SiLU of a Conv
+  graph.Node("Conv", {"X", "W", "B"}, "d");
+  graph.Node("HardSwish", {"d"}, "Z");  // ONNX's own HardSwish of a Conv
+  graph.Node("Add", {"X", "half"}, "a");
+  graph.Node("Sigmoid", {"a"}, "t");
+  graph.Node("Mul", {"t", "a"}, "V");  // SiLU of an Add
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("V", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 3 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  ExpectNear(outputs[0], SiLU(Conv1x1(kInput)));
+  ExpectNear(outputs[1], HardSwish(Conv1x1(kInput)));
+  std::vector<float> shifted = kInput;
+  for (float& value : shifted) value += 0.5F;
+  ExpectNear(outputs[2], SiLU(shifted));
 }
 
 TEST(OnnxPlanTest, SiLUIsNotFusedWhenTheSigmoidIsReadElsewhereOrGatesAnotherValue) {

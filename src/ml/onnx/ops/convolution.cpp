@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_convolution.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
 namespace quarry::ml::onnx {
@@ -62,6 +63,11 @@ at::Tensor ChannelsLastWeight(const at::Tensor& w) {
 at::Tensor ConvolveSymmetric(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                              const std::vector<int64_t>& strides, const std::vector<int64_t>& padding,
                              const std::vector<int64_t>& dilations, int64_t group) {
+  if (onednn::TakesConvolution(x, w)) {
+    const WindowGeometry window{w.sizes().slice(2).vec(), strides, dilations, padding, padding};
+    at::Tensor y = onednn::ConvolveOnOneDnn(x, w, bias, window, group, FusedActivation::kNone);
+    if (y.defined()) return y;
+  }
   if (!UseOneDnn(x, w)) {
     return at::convolution(x, w, bias, strides, padding, dilations, false, std::vector<int64_t>(strides.size(), 0),
                            group);
@@ -79,11 +85,9 @@ at::Tensor ConvolveSymmetric(const at::Tensor& x, const at::Tensor& w, const at:
   }
 }
 
-// ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype.
-at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-  const int64_t group = CheckConvolutionShapes(node, x, w, false);
-  WindowGeometry window = ReadConvolutionWindow(node, w);
-  ApplyAutoPad(node, x.sizes().slice(2), window);
+// Conv on ATen (and ATen's oneDNN entry point): what oneDNN directly does not take.
+at::Tensor ConvolveOnAten(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                          const WindowGeometry& window, int64_t group) {
   if (window.symmetric()) {
     return ConvolveSymmetric(x, w, bias, window.strides, window.pads_begin, window.dilations, group);
   }
@@ -99,11 +103,34 @@ at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tens
   return ConvolveSymmetric(padded, w, bias, window.strides, padding, window.dilations, group);
 }
 
+// Throws unless `bias` is undefined or a vector of `outputs` values.
+void CheckBias(const at::Tensor& bias, int64_t outputs) {
+  if (bias.defined() && (bias.dim() != 1 || bias.size(0) != outputs)) {
+    throw OnnxError("the bias must be a vector of " + std::to_string(outputs) + " values, one per output channel");
+  }
+}
+
+// ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype, with
+// `activation` applied.
+at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                    FusedActivation activation = FusedActivation::kNone) {
+  const int64_t group = CheckConvolutionShapes(node, x, w, false);
+  WindowGeometry window = ReadConvolutionWindow(node, w);
+  ApplyAutoPad(node, x.sizes().slice(2), window);
+  CheckBias(bias, w.size(0));
+  if (onednn::TakesConvolution(x, w)) {
+    at::Tensor y = onednn::ConvolveOnOneDnn(x, w, bias, window, group, activation);
+    if (y.defined()) return y;
+  }
+  at::Tensor y = ConvolveOnAten(x, w, bias, window, group);
+  ApplyActivationInPlace(y, activation);  // y is new: overwrite it
+  return y;
+}
+
 std::vector<at::Tensor> Conv(NodeContext& node) {
   const at::Tensor& x = node.input(0);
   const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
-  at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias);
-  if (node.activation() == FusedActivation::kRelu) y.relu_();  // y is new: overwrite it
+  const at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias, node.activation());
   return {y.to(x.scalar_type())};
 }
 

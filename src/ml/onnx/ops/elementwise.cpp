@@ -151,18 +151,21 @@ Kernel BinaryKernel(const BinaryOperator& op) {
   };
 }
 
-// Add, with a fused Relu (one pass, as PyTorch's add_relu) and in place when an input's memory is free.
+// Add, with a fused activation (a Relu in the same pass, as PyTorch's add_relu) and in place when an
+// input's memory is free.
 std::vector<at::Tensor> Add(NodeContext& node) {
   const FreeOperands free(node);
   const at::Tensor& a = node.input(0);
   const at::Tensor b = AlignLegacyBroadcast(node, a, node.input(1));
   RequireSameTypes(a, b);
-  const bool relu = node.activation() == FusedActivation::kRelu;
+  const FusedActivation activation = node.activation();
+  const bool relu = activation == FusedActivation::kRelu;
   auto result = free.Into(a, b, true, [relu](at::Tensor& target, const at::Tensor& other) {
     relu ? at::_add_relu_(target, other) : target.add_(other);
   });
-  if (result) return {*result};
-  return {relu ? at::_add_relu(a, b) : at::add(a, b)};
+  at::Tensor sum = result ? *result : relu ? at::_add_relu(a, b) : at::add(a, b);
+  if (!relu) ApplyActivationInPlace(sum, activation);
+  return {sum};
 }
 
 // Min, Max, Sum and Mean fold their inputs (one or more, broadcasting) with a binary ATen operation.

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_matmul.hpp"
+#include "ml/onnx/onednn/onednn_primitives.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
 namespace quarry::ml::onnx {
@@ -27,18 +29,23 @@ bool UseOneDnn(const at::Tensor& a, const at::Tensor& b, int64_t work) {
          at::hasMKLDNN() && at::globalContext().userEnabledMkldnn();
 }
 
-// a (M, K) times weight (N, K) transposed, plus bias (N) when defined, on oneDNN; dense (M, N).
-at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, const at::Tensor& bias) {
-  return at::mkldnn_linear(a.contiguous().to_mkldnn(), weight.contiguous(), bias).to_dense();
-}
-
-// A weight matrix (K, N) as the (N, K) one oneDNN's inner product takes, converted once.
-at::Tensor TransposedWeight(const at::Tensor& b) {
-  return CachedDerivation(b, "transposed", [&b] { return b.t().contiguous(); });
+// a (M, K) times the weight, plus bias (N) when defined, on oneDNN; dense (M, N). `weight` is (N, K) when
+// `weight_is_output_major`, else (K, N): the node's tensor itself, so its converted layouts are cached.
+at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weight_is_output_major,
+                        const at::Tensor& bias) {
+  if (onednn::Enabled()) {
+    at::Tensor y = onednn::InnerProduct(a, weight, weight_is_output_major, bias);
+    if (y.defined()) return y;
+  }
+  const at::Tensor output_major =
+      weight_is_output_major ? weight.contiguous()
+                             : CachedDerivation(weight, "transposed", [&weight] { return weight.t().contiguous(); });
+  return at::mkldnn_linear(a.contiguous().to_mkldnn(), output_major, bias).to_dense();
 }
 
 // numpy.matmul(a, b) (ONNX MatMul); float32 products on oneDNN: a matrix b as one inner product over all
-// of a's rows, stacks of matrices one inner product a matrix.
+// of a's rows, stacks of matrices as one batched product (or one inner product a matrix where oneDNN's
+// batched product does not take them).
 at::Tensor MatrixProduct(const at::Tensor& a, const at::Tensor& b) {
   if (a.dim() < 1 || b.dim() < 2 || a.size(-1) != b.size(-2)) return at::matmul(a, b);
   const int64_t k = b.size(-2), n = b.size(-1);
@@ -47,11 +54,15 @@ at::Tensor MatrixProduct(const at::Tensor& a, const at::Tensor& b) {
     if (!UseOneDnn(a, b, rows * k * n)) return at::matmul(a, b);
     std::vector<int64_t> shape(a.sizes().begin(), a.sizes().end() - 1);
     shape.push_back(n);
-    return InnerProduct(a.reshape({rows, k}), TransposedWeight(b), at::Tensor()).reshape(shape);
+    return InnerProduct(a.reshape({rows, k}), b, false, at::Tensor()).reshape(shape);
   }
   if (a.dim() < 2) return at::matmul(a, b);
   const int64_t m = a.size(-2);
   if (!UseOneDnn(a, b, m * k * n)) return at::matmul(a, b);
+  if (onednn::Enabled()) {
+    at::Tensor y = onednn::BatchedMatMul(a, b);
+    if (y.defined()) return y;
+  }
   std::vector<int64_t> batch = at::infer_size(a.sizes().slice(0, a.dim() - 2), b.sizes().slice(0, b.dim() - 2));
   std::vector<int64_t> a_shape = batch, b_shape = batch;
   a_shape.insert(a_shape.end(), {m, k});
@@ -63,7 +74,7 @@ at::Tensor MatrixProduct(const at::Tensor& a, const at::Tensor& b) {
   std::vector<at::Tensor> products;
   products.reserve(static_cast<size_t>(stacked_a.size(0)));
   for (int64_t i = 0; i < stacked_a.size(0); i++) {
-    products.push_back(InnerProduct(stacked_a[i], stacked_weights[i], at::Tensor()));
+    products.push_back(InnerProduct(stacked_a[i], stacked_weights[i], true, at::Tensor()));
   }
   std::vector<int64_t> shape = batch;
   shape.insert(shape.end(), {m, n});
@@ -76,13 +87,15 @@ at::Scalar Coefficient(double value, at::ScalarType type) {
   return at::Scalar(value);
 }
 
-// Gemm on oneDNN: alpha * a (M, K) * weight (N, K) transposed + beta * c (when defined, broadcast to
-// (M, N)); a bias row with alpha = beta = 1 (torch.nn.Linear) goes into the inner product.
-at::Tensor GemmOnOneDnn(const at::Tensor& a, const at::Tensor& weight, const at::Tensor& c, double alpha, double beta) {
-  const int64_t n = weight.size(0);
+// Gemm on oneDNN: alpha * a (M, K) * weight + beta * c (when defined, broadcast to (M, N)), the weight
+// (N, K) when `weight_is_output_major`, else (K, N); a bias row with alpha = beta = 1 (torch.nn.Linear)
+// goes into the inner product.
+at::Tensor GemmOnOneDnn(const at::Tensor& a, const at::Tensor& weight, bool weight_is_output_major, const at::Tensor& c,
+                        double alpha, double beta) {
+  const int64_t n = weight.size(weight_is_output_major ? 0 : 1);
   const bool bias_row = c.defined() && alpha == 1 && beta == 1 && c.scalar_type() == at::kFloat && c.dim() >= 1 &&
                         c.dim() <= 2 && c.numel() == n && c.size(-1) == n;
-  at::Tensor y = InnerProduct(a, weight, bias_row ? c.reshape({n}) : at::Tensor());
+  at::Tensor y = InnerProduct(a, weight, weight_is_output_major, bias_row ? c.reshape({n}) : at::Tensor());
   if (alpha != 1) y.mul_(alpha);
   if (c.defined() && !bias_row) y.add_(c, beta);
   return y;
@@ -101,8 +114,7 @@ std::vector<at::Tensor> Gemm(NodeContext& node) {
   const double beta = node.attribute_float("beta", 1.0f);
   const at::Tensor c = node.has_input(2) && beta != 0 ? ToCpuComputeType(node.input(2)) : at::Tensor();
   if (a.size(1) == b.size(0) && UseOneDnn(a, b, a.size(0) * a.size(1) * b.size(1))) {
-    const at::Tensor weight = transpose_b ? b_input : TransposedWeight(b_input);
-    return {GemmOnOneDnn(a, weight, c, alpha, beta).to(type)};
+    return {GemmOnOneDnn(a, b_input, transpose_b, c, alpha, beta).to(type)};
   }
   const at::ScalarType compute_type = a.scalar_type();
   at::Tensor y;

@@ -1,0 +1,146 @@
+// Convolutions on oneDNN directly (see onednn_convolution.hpp).
+#include "ml/onnx/onednn/onednn_convolution.hpp"
+
+#include <string>
+#include <vector>
+
+#include "ml/onnx/onednn/onednn_primitives.hpp"
+
+namespace quarry::ml::onnx::onednn {
+
+namespace {
+
+using dnnl::memory;
+
+// A convolution's geometry as oneDNN takes it: always 2-D (1-D has a unit height), dilations less one.
+struct PlanarConvolution {
+  memory::dims source, weights, destination;
+  memory::dims strides, dilations, padding_begin, padding_end;
+  int64_t group = 1;
+  bool grouped_weights = false;  // weights described as (group, M / group, C / group, kh, kw)
+};
+
+std::string KeyOf(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual) {
+  return "conv " + DimsKey(planar.source) + " w" + DimsKey(planar.weights) + " g" + std::to_string(planar.group) +
+         " s" + DimsKey(planar.strides) + " d" + DimsKey(planar.dilations) + " p" + DimsKey(planar.padding_begin) +
+         "/" + DimsKey(planar.padding_end) + (bias ? " bias" : "") + " " + ActivationName(activation) +
+         (residual ? " sum" : "");
+}
+
+Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual) {
+  const memory::desc source = DescribePlain(planar.source, memory::format_tag::nhwc);
+  const memory::desc destination = DescribePlain(planar.destination, memory::format_tag::nhwc);
+  const memory::desc weights(planar.weights, memory::data_type::f32, memory::format_tag::any);
+  const memory::desc bias_layout =
+      bias ? DescribePlain({planar.destination[1]}, memory::format_tag::x) : memory::desc();
+  dnnl::primitive_attr attributes = ScratchpadAttributes();
+  dnnl::post_ops post_operations;
+  if (residual) post_operations.append_sum(1.0f);
+  switch (activation) {
+    case FusedActivation::kNone:
+      break;
+    case FusedActivation::kRelu:
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      break;
+    case FusedActivation::kSilu:  // x * sigmoid(alpha x), alpha 1
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
+      break;
+    case FusedActivation::kHardSwish:  // x * relu6(x + 3) / 6 (oneDNN 2.6 has no parameters for it)
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
+      break;
+  }
+  attributes.set_post_ops(post_operations);
+  const dnnl::convolution_forward::desc description(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, source, weights, bias_layout,
+      destination, planar.strides, planar.dilations, planar.padding_begin, planar.padding_end);
+  const dnnl::convolution_forward::primitive_desc primitive(description, attributes, CpuEngine());
+  Prepared prepared;
+  prepared.primitive = dnnl::convolution_forward(primitive);
+  prepared.scratchpad = primitive.scratchpad_desc();
+  prepared.layouts = {{DNNL_ARG_SRC, primitive.src_desc()},
+                      {DNNL_ARG_WEIGHTS, primitive.weights_desc()},
+                      {DNNL_ARG_DST, primitive.dst_desc()}};
+  if (bias) prepared.layouts.emplace(DNNL_ARG_BIAS, primitive.bias_desc());
+  return prepared;
+}
+
+}  // namespace
+
+bool TakesConvolution(const at::Tensor& x, const at::Tensor& w) {
+  return Enabled() && x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat &&
+         (x.dim() == 3 || x.dim() == 4) && w.dim() == x.dim() && x.numel() > 0 && w.numel() > 0;
+}
+
+at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                            const WindowGeometry& window, int64_t group, FusedActivation activation,
+                            const at::Tensor& residual, bool residual_exclusive) {
+  const bool one_dimensional = x.dim() == 3;
+  const size_t first = one_dimensional ? 0 : 1;  // the window's axis for the planar width when 1-D
+  PlanarConvolution planar;
+  planar.group = group;
+  const int64_t height = one_dimensional ? 1 : x.size(2), width = x.size(-1);
+  planar.source = {x.size(0), x.size(1), height, width};
+  const int64_t kernel_height = one_dimensional ? 1 : w.size(2), kernel_width = w.size(-1);
+  auto per_axis = [&](const std::vector<int64_t>& values, int64_t unit_height) -> memory::dims {
+    return one_dimensional ? memory::dims{unit_height, values[0]} : memory::dims{values[0], values[first]};
+  };
+  planar.strides = per_axis(window.strides, 1);
+  planar.dilations = per_axis(window.dilations, 1);
+  for (int64_t& dilation : planar.dilations) dilation -= 1;
+  planar.padding_begin = per_axis(window.pads_begin, 0);
+  planar.padding_end = per_axis(window.pads_end, 0);
+  const memory::dims kernel = {kernel_height, kernel_width};
+  memory::dims output_size(2);
+  for (size_t axis = 0; axis < 2; axis++) {
+    const int64_t extent = (kernel[axis] - 1) * (planar.dilations[axis] + 1) + 1;
+    const int64_t room = planar.source[axis + 2] + planar.padding_begin[axis] + planar.padding_end[axis] - extent;
+    if (room < 0) return at::Tensor();
+    output_size[axis] = room / planar.strides[axis] + 1;
+  }
+  const int64_t outputs = w.size(0);
+  planar.destination = {x.size(0), outputs, output_size[0], output_size[1]};
+  planar.grouped_weights = group > 1;
+  planar.weights = planar.grouped_weights ? memory::dims{group, outputs / group, w.size(1), kernel_height, kernel_width}
+                                          : memory::dims{outputs, w.size(1), kernel_height, kernel_width};
+
+  const bool has_bias = bias.defined();
+  const bool has_residual = residual.defined();
+  const std::shared_ptr<const Prepared> prepared =
+      CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual),
+                      [&] { return Create(planar, has_bias, activation, has_residual); });
+  if (prepared == nullptr) return at::Tensor();
+
+  const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
+  const memory::desc plain_weights =
+      DescribePlain(planar.weights, planar.grouped_weights ? memory::format_tag::goihw : memory::format_tag::oihw);
+  const at::Tensor weights = ReorderedConstant(w, plain_weights, prepared->layout(DNNL_ARG_WEIGHTS));
+
+  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  at::Tensor output;
+  if (has_residual) {
+    const at::Tensor planar_residual = one_dimensional ? residual.unsqueeze(2) : residual;
+    if (residual_exclusive && planar_residual.scalar_type() == at::kFloat &&
+        planar_residual.sizes() == at::IntArrayRef(planar_output) &&
+        planar_residual.is_contiguous(at::MemoryFormat::ChannelsLast) && planar_residual.storage_offset() == 0) {
+      output = planar_residual;  // the sum post-operation adds into what the output memory holds
+    } else {
+      output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+      output.copy_(planar_residual);
+    }
+  } else {
+    output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+  }
+  std::unordered_map<int, dnnl::memory> arguments = {
+      {DNNL_ARG_SRC, Wrap(prepared->layout(DNNL_ARG_SRC), source.data_ptr())},
+      {DNNL_ARG_WEIGHTS, Wrap(prepared->layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
+      {DNNL_ARG_DST, Wrap(prepared->layout(DNNL_ARG_DST), output.data_ptr())}};
+  at::Tensor plain_bias;
+  if (has_bias) {
+    plain_bias = bias.contiguous();
+    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared->layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
+  }
+  Execute(*prepared, std::move(arguments));
+  return one_dimensional ? output.squeeze(2) : output;
+}
+
+}  // namespace quarry::ml::onnx::onednn

@@ -1,0 +1,150 @@
+// Shared pieces of the direct oneDNN kernels (see onednn_primitives.hpp).
+#include "ml/onnx/onednn/onednn_primitives.hpp"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <list>
+#include <mutex>
+#include <utility>
+
+#include "ml/onnx/ops/conv_util.hpp"
+
+namespace quarry::ml::onnx::onednn {
+
+namespace {
+
+// Primitives kept: a model's convolutions and products at a few batch sizes each; the least recently
+// used go first (each holds its generated code, tens of kilobytes).
+constexpr size_t kPrimitiveCapacity = 1024;
+
+struct PrimitiveCache {
+  std::mutex mutex;
+  std::list<std::pair<std::string, std::shared_ptr<const Prepared>>> recent;  // most recent first
+  std::unordered_map<std::string, decltype(recent)::iterator> by_key;
+};
+
+PrimitiveCache& Primitives() {
+  static PrimitiveCache* cache = new PrimitiveCache();  // never destroyed: kernels may run at exit
+  return *cache;
+}
+
+}  // namespace
+
+bool Enabled() {
+  static const bool allowed = [] {
+    const char* setting = std::getenv("QUARRY_ONNX_ONEDNN");
+    return at::hasMKLDNN() && (setting == nullptr || std::strcmp(setting, "0") != 0);
+  }();
+  return allowed && at::globalContext().userEnabledMkldnn();
+}
+
+const dnnl::engine& CpuEngine() {
+  static const dnnl::engine* engine = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *engine;
+}
+
+dnnl::memory::desc DescribeTensor(const at::Tensor& tensor) {
+  return dnnl::memory::desc(dnnl::memory::dims(tensor.sizes().begin(), tensor.sizes().end()),
+                            dnnl::memory::data_type::f32,
+                            dnnl::memory::dims(tensor.strides().begin(), tensor.strides().end()));
+}
+
+dnnl::memory::desc DescribePlain(const dnnl::memory::dims& dims, dnnl::memory::format_tag tag) {
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, tag);
+}
+
+std::string DimsKey(const dnnl::memory::dims& dims) {
+  std::string key;
+  for (size_t i = 0; i < dims.size(); i++) {
+    if (i > 0) key += 'x';
+    key += std::to_string(dims[i]);
+  }
+  return key;
+}
+
+std::string LayoutKey(const dnnl::memory::desc& desc) {
+  const dnnl_memory_desc_t& data = desc.data;
+  std::string key = std::to_string(static_cast<int>(data.data_type)) + ":" +
+                    DimsKey(dnnl::memory::dims(data.dims, data.dims + data.ndims)) + ":" +
+                    std::to_string(static_cast<int>(data.format_kind)) + ":" + std::to_string(data.offset0);
+  if (data.format_kind == dnnl_blocked) {
+    const dnnl_blocking_desc_t& blocking = data.format_desc.blocking;
+    key += ":s" + DimsKey(dnnl::memory::dims(blocking.strides, blocking.strides + data.ndims));
+    for (int i = 0; i < blocking.inner_nblks; i++) {
+      key += ":b" + std::to_string(blocking.inner_idxs[i]) + "/" + std::to_string(blocking.inner_blks[i]);
+    }
+  }
+  key += ":e" + std::to_string(static_cast<int>(data.extra.flags));
+  return key;
+}
+
+dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data) {
+  // oneDNN takes a non-const handle; the primitives here only read their inputs.
+  return dnnl::memory(layout, CpuEngine(), const_cast<void*>(data));
+}
+
+at::Tensor ReorderedConstant(const at::Tensor& source, const dnnl::memory::desc& source_layout,
+                             const dnnl::memory::desc& layout) {
+  return CachedDerivation(source, "oneDNN layout " + LayoutKey(layout), [&] {
+    at::Tensor reordered = at::empty({static_cast<int64_t>(layout.get_size())}, source.options().dtype(at::kByte));
+    const at::Tensor plain = source.contiguous();
+    dnnl::memory from = Wrap(source_layout, plain.data_ptr());
+    dnnl::memory to = Wrap(layout, reordered.data_ptr());
+    dnnl::stream stream(CpuEngine());
+    dnnl::reorder(from, to).execute(stream, from, to);
+    stream.wait();
+    return reordered;
+  });
+}
+
+std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const std::function<Prepared()>& make) {
+  const std::string full_key = key + "|threads " + std::to_string(omp_get_max_threads());
+  PrimitiveCache& cache = Primitives();
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    const auto found = cache.by_key.find(full_key);
+    if (found != cache.by_key.end()) {
+      cache.recent.splice(cache.recent.begin(), cache.recent, found->second);
+      return found->second->second;
+    }
+  }
+  std::shared_ptr<const Prepared> prepared;
+  try {
+    prepared = std::make_shared<const Prepared>(make());
+  } catch (const dnnl::error&) {
+    // No implementation for this case (an unusual layout or size): remembered as such; the caller
+    // computes it another way.
+  }
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  const auto found = cache.by_key.find(full_key);
+  if (found != cache.by_key.end()) return found->second->second;  // another thread made it meanwhile
+  cache.recent.emplace_front(full_key, prepared);
+  cache.by_key.emplace(full_key, cache.recent.begin());
+  if (cache.recent.size() > kPrimitiveCapacity) {
+    cache.by_key.erase(cache.recent.back().first);
+    cache.recent.pop_back();
+  }
+  return prepared;
+}
+
+dnnl::primitive_attr ScratchpadAttributes() {
+  dnnl::primitive_attr attributes;
+  attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attributes;
+}
+
+void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments) {
+  at::Tensor scratchpad;
+  const size_t scratchpad_bytes = prepared.scratchpad.get_size();
+  if (scratchpad_bytes > 0) {
+    scratchpad = at::empty({static_cast<int64_t>(scratchpad_bytes)}, at::TensorOptions().dtype(at::kByte));
+    arguments.emplace(DNNL_ARG_SCRATCHPAD, Wrap(prepared.scratchpad, scratchpad.data_ptr()));
+  }
+  thread_local dnnl::stream stream(CpuEngine());
+  prepared.primitive.execute(stream, arguments);
+  stream.wait();
+}
+
+}  // namespace quarry::ml::onnx::onednn

@@ -1,0 +1,73 @@
+// What the ONNX executor's direct oneDNN kernels share (onednn_convolution.cpp, onednn_matmul.cpp): the
+// CPU engine, memory descriptions of ATen tensors, a process-wide cache of created primitives, weights
+// reordered once into the layout a primitive prefers, and execution with a scratchpad of our own.
+//
+// Why direct: ATen's oneDNN entry points (at::mkldnn_convolution, at::mkldnn_linear) create the
+// primitive descriptor and reorder the weights on every call, which at batch 1 costs as much as the
+// convolution itself. Here a primitive is created once per shape (and thread count) and a weight is
+// reordered once per layout, so a call only runs the kernel. libtorch links the same libdnnl.so.2
+// (Debian's oneDNN 2.6), so both share one oneDNN and its OpenMP threads.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <dnnl.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace quarry::ml::onnx::onednn {
+
+// Whether the direct oneDNN kernels may run: libtorch has oneDNN and its use is enabled
+// (at::globalContext().userEnabledMkldnn()), and QUARRY_ONNX_ONEDNN is not "0" (read once; "0" keeps
+// ATen's entry points, to compare against).
+bool Enabled();
+
+// The CPU engine (one per process).
+const dnnl::engine& CpuEngine();
+
+// The float32 memory description of `tensor` with its sizes and strides (any strides; rank 1 to 12).
+dnnl::memory::desc DescribeTensor(const at::Tensor& tensor);
+
+// A float32 description of `dims` in the plain layout `tag`.
+dnnl::memory::desc DescribePlain(const dnnl::memory::dims& dims, dnnl::memory::format_tag tag);
+
+// A string that tells memory layouts apart exactly (data type, dimensions, blocking), for cache keys.
+std::string LayoutKey(const dnnl::memory::desc& desc);
+
+// `dims` as text ("1x3x224x224"), for cache keys.
+std::string DimsKey(const dnnl::memory::dims& dims);
+
+// The data of `source`, described by `source_layout`, reordered into `layout`: computed once and reused
+// while `source` (a model's weight) lives unchanged (CachedDerivation); a byte tensor with room for it.
+at::Tensor ReorderedConstant(const at::Tensor& source, const dnnl::memory::desc& source_layout,
+                             const dnnl::memory::desc& layout);
+
+// A created primitive and the layouts it was created for.
+struct Prepared {
+  dnnl::primitive primitive;
+  dnnl::memory::desc scratchpad;
+  std::unordered_map<int, dnnl::memory::desc> layouts;  // by DNNL_ARG_*
+
+  const dnnl::memory::desc& layout(int argument) const { return layouts.at(argument); }
+};
+
+// The primitive cached under `key` (everything its creation depends on; the thread count is added here:
+// oneDNN sizes its work by the OpenMP threads of the calling thread), created by `make` on a miss;
+// nullptr (also cached) when oneDNN has no implementation for it (`make` threw dnnl::error).
+// Thread-safe; keeps the thousand most recently used.
+std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const std::function<Prepared()>& make);
+
+// Primitive attributes with the user-provided scratchpad every primitive here is created with.
+dnnl::primitive_attr ScratchpadAttributes();
+
+// Runs `prepared` on `arguments` (DNNL_ARG_* → memory), with a scratchpad allocated for this call, and
+// waits for it.
+void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments);
+
+// A memory object over `data` (not owned) in `layout`.
+dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data);
+
+}  // namespace quarry::ml::onnx::onednn
