@@ -2,12 +2,14 @@
 // float64: convolutions (1-D and 2-D, groups and depthwise, strides, dilations, asymmetric padding, bias,
 // each fused activation, the fused residual sum written into the residual's memory or into a new
 // tensor), inner products with (N, K) and (K, N) weights, batched products of transposed and broadcast
-// operands; and the caches: a weight reused at other shapes, a weight changed in place, other thread
+// operands, max and average pooling (padding counted or not) and their global forms, softmax and
+// log-softmax along any axis; and the caches: a weight reused at other shapes, a weight changed in place, other thread
 // counts.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,7 +18,9 @@
 
 #include "ml/onnx/onednn/onednn_convolution.hpp"
 #include "ml/onnx/onednn/onednn_matmul.hpp"
+#include "ml/onnx/onednn/onednn_pooling.hpp"
 #include "ml/onnx/onednn/onednn_primitives.hpp"
+#include "ml/onnx/onednn/onednn_softmax.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
@@ -215,6 +219,84 @@ TEST_F(OneDnnTest, BatchedProductsReadTransposedAndBroadcastOperands) {
   }
   // Batch axes that do not broadcast: left to the caller.
   EXPECT_FALSE(onednn::BatchedMatMul(at::randn({3, 4, 5}), at::randn({2, 5, 6})).defined());
+}
+
+TEST_F(OneDnnTest, PoolingMatchesAten) {
+  struct PoolCase {
+    std::vector<int64_t> shape, kernel, strides, pads_begin, pads_end;
+  };
+  const std::vector<PoolCase> cases = {
+      {{1, 64, 112, 112}, {3, 3}, {2, 2}, {1, 1}, {1, 1}},  // resnet's stem
+      {{2, 5, 9, 11}, {2, 3}, {2, 1}, {0, 1}, {1, 0}},      // asymmetric padding
+      {{3, 4, 17}, {4}, {3}, {2}, {1}},                     // 1-D
+  };
+  for (const PoolCase& c : cases) {
+    const at::Tensor x = at::randn(c.shape);
+    const WindowGeometry window{c.kernel, c.strides, std::vector<int64_t>(c.kernel.size(), 1), c.pads_begin,
+                                c.pads_end};
+    ASSERT_TRUE(onednn::TakesPooling(x));
+    std::vector<int64_t> pad_list;
+    for (size_t axis = c.kernel.size(); axis-- > 0;) {
+      pad_list.push_back(c.pads_begin[axis]);
+      pad_list.push_back(c.pads_end[axis]);
+    }
+    const bool planar = x.dim() == 4;
+    auto max_pool = [&](const at::Tensor& v) {
+      return planar ? at::max_pool2d(v, c.kernel, c.strides) : at::max_pool1d(v, c.kernel, c.strides);
+    };
+    auto sum_pool = [&](const at::Tensor& v) {
+      const at::Tensor planar_v = planar ? v : v.unsqueeze(2);
+      const std::vector<int64_t> k = planar ? c.kernel : std::vector<int64_t>{1, c.kernel[0]};
+      const std::vector<int64_t> s = planar ? c.strides : std::vector<int64_t>{1, c.strides[0]};
+      const at::Tensor sums = at::avg_pool2d(planar_v, k, s, {0, 0}, false, true, 1);
+      return planar ? sums : sums.squeeze(2);
+    };
+    const at::Tensor x64 = x.to(at::kDouble);
+    const at::Tensor max_expected =
+        max_pool(at::constant_pad_nd(x64, pad_list, -std::numeric_limits<double>::infinity()));
+    const at::Tensor padded_sums = sum_pool(at::constant_pad_nd(x64, pad_list, 0));
+    const at::Tensor counts = sum_pool(at::constant_pad_nd(at::ones_like(x64), pad_list, 0));
+    int64_t window_size = 1;
+    for (int64_t k : c.kernel) window_size *= k;
+    const at::Tensor max_y = onednn::PoolOnOneDnn(x, window, onednn::PoolingKind::kMax);
+    ASSERT_TRUE(max_y.defined());
+    ASSERT_EQ(max_y.sizes(), max_expected.sizes());
+    EXPECT_LT(RelativeDifference(max_y, max_expected), 1e-6);
+    EXPECT_LT(RelativeDifference(onednn::PoolOnOneDnn(x, window, onednn::PoolingKind::kAverageCountingPadding),
+                                 padded_sums / window_size),
+              1e-5);
+    EXPECT_LT(RelativeDifference(onednn::PoolOnOneDnn(x, window, onednn::PoolingKind::kAverageInsideOnly),
+                                 padded_sums / counts),
+              1e-5);
+  }
+  // Dilation is left to ATen.
+  const at::Tensor x = at::randn({1, 2, 8, 8});
+  EXPECT_FALSE(
+      onednn::PoolOnOneDnn(x, WindowGeometry{{2, 2}, {1, 1}, {2, 2}, {0, 0}, {0, 0}}, onednn::PoolingKind::kMax)
+          .defined());
+  // Global pooling, on a plain and a channels-last input.
+  for (const at::Tensor& input :
+       {at::randn({2, 24, 7, 9}), at::randn({2, 24, 7, 9}).contiguous(at::MemoryFormat::ChannelsLast)}) {
+    EXPECT_LT(RelativeDifference(onednn::GlobalPoolOnOneDnn(input, onednn::PoolingKind::kAverageCountingPadding),
+                                 input.to(at::kDouble).mean({2, 3}, true)),
+              1e-6);
+    EXPECT_LT(RelativeDifference(onednn::GlobalPoolOnOneDnn(input, onednn::PoolingKind::kMax),
+                                 input.to(at::kDouble).amax({2, 3}, true)),
+              1e-7);
+  }
+}
+
+TEST_F(OneDnnTest, SoftmaxMatchesAtenAlongEveryAxis) {
+  const at::Tensor x = at::randn({3, 4, 49, 49}) * 4;
+  for (int64_t axis = 0; axis < x.dim(); axis++) {
+    const at::Tensor x64 = x.to(at::kDouble);
+    EXPECT_LT(RelativeDifference(onednn::Softmax(x, axis, false), at::softmax(x64, axis)), 1e-6) << axis;
+    EXPECT_LT(RelativeDifference(onednn::Softmax(x, axis, true), at::log_softmax(x64, axis)), 1e-6) << axis;
+  }
+  // A transposed view is read as the values it shows.
+  const at::Tensor view = x.transpose(1, 3);
+  EXPECT_LT(RelativeDifference(onednn::Softmax(view, 3, false), at::softmax(view.to(at::kDouble), 3)), 1e-6);
+  EXPECT_FALSE(onednn::Softmax(x.to(at::kDouble), 3, false).defined());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ONNX operators: pooling family — MaxPool (with its Indices output), AveragePool, LpPool, their Global*
 // forms and MaxUnpool — on ATen's pooling kernels (see ml/onnx/kernel.hpp for the kernel interface).
 // Padding ATen cannot take (asymmetric, or more than half the kernel) is applied to the input first.
+// float32 1-D and 2-D pooling without ceil_mode or indices runs on oneDNN directly (onednn/).
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_pooling.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
 namespace quarry::ml::onnx {
@@ -141,6 +143,10 @@ std::vector<at::Tensor> MaxPool(NodeContext& node) {
   const at::Tensor& x = node.input(0);
   WindowGeometry window = ReadPoolingWindow(node, x);
   const bool ceil_mode = node.attribute_int("ceil_mode", 0) != 0;
+  if (!ceil_mode && !node.output_wanted(1) && onednn::TakesPooling(x)) {
+    at::Tensor y = onednn::PoolOnOneDnn(x, window, onednn::PoolingKind::kMax);
+    if (y.defined()) return {y};
+  }
   const std::vector<int64_t> pads_begin = window.pads_begin;
   at::Tensor input = x.to(PoolComputeType(x.scalar_type()));
   const bool padded = !AtenPads(window);
@@ -161,6 +167,12 @@ std::vector<at::Tensor> AveragePool(NodeContext& node) {
   }
   const bool ceil_mode = node.attribute_int("ceil_mode", 0) != 0;
   const bool count_include_pad = node.attribute_int("count_include_pad", 0) != 0;
+  if (!ceil_mode && onednn::TakesPooling(x)) {
+    at::Tensor y = onednn::PoolOnOneDnn(
+        x, window,
+        count_include_pad ? onednn::PoolingKind::kAverageCountingPadding : onednn::PoolingKind::kAverageInsideOnly);
+    if (y.defined()) return {y};
+  }
   const at::Tensor input = ToCpuComputeType(x);
   at::Tensor y;
   if (AtenPads(window)) {
@@ -214,10 +226,18 @@ std::vector<at::Tensor> GlobalPool(const NodeContext& node, Reduce reduce) {
 }
 
 std::vector<at::Tensor> GlobalAveragePool(NodeContext& node) {
+  if (onednn::TakesPooling(node.input(0))) {
+    at::Tensor y = onednn::GlobalPoolOnOneDnn(node.input(0), onednn::PoolingKind::kAverageCountingPadding);
+    if (y.defined()) return {y};
+  }
   return GlobalPool(node, [](const at::Tensor& x, at::IntArrayRef axes) { return at::mean(x, axes, true); });
 }
 
 std::vector<at::Tensor> GlobalMaxPool(NodeContext& node) {
+  if (onednn::TakesPooling(node.input(0))) {
+    at::Tensor y = onednn::GlobalPoolOnOneDnn(node.input(0), onednn::PoolingKind::kMax);
+    if (y.defined()) return {y};
+  }
   return GlobalPool(node, [](const at::Tensor& x, at::IntArrayRef axes) { return at::amax(x, axes, true); });
 }
 

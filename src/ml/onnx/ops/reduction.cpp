@@ -1,7 +1,7 @@
 // ONNX operators: reductions (ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2,
 // ReduceLogSum, ReduceLogSumExp, ReduceSumSquare), ArgMax/ArgMin, Softmax/LogSoftmax/Hardmax, CumSum and TopK.
 // Results keep the input's type (ArgMax, ArgMin and TopK's indices are int64); 16-bit floats are computed
-// in float32, which ATen's CPU kernels need.
+// in float32, which ATen's CPU kernels need. float32 Softmax and LogSoftmax run on oneDNN directly (onednn/).
 #include <algorithm>
 #include <numeric>
 #include <optional>
@@ -9,6 +9,7 @@
 #include <c10/util/accumulate.h>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_softmax.hpp"
 #include "ml/onnx/ops/elementwise_util.hpp"
 
 namespace quarry::ml::onnx {
@@ -200,10 +201,14 @@ void RegisterReductionOperators(OperatorRegistry& registry) {
   registry.Add("ReduceSum", 13, kMaxOpset, ReduceKernel(Sum, true));
   registry.Add("ArgMax", 1, kMaxOpset, ArgExtremeKernel(true));
   registry.Add("ArgMin", 1, kMaxOpset, ArgExtremeKernel(false));
-  registry.Add("Softmax", 1, kMaxOpset,
-               SoftmaxKernel([](const at::Tensor& x, int64_t dim) { return at::softmax(x, dim); }));
-  registry.Add("LogSoftmax", 1, kMaxOpset,
-               SoftmaxKernel([](const at::Tensor& x, int64_t dim) { return at::log_softmax(x, dim); }));
+  registry.Add("Softmax", 1, kMaxOpset, SoftmaxKernel([](const at::Tensor& x, int64_t dim) {
+                 at::Tensor y = onednn::Softmax(x, dim, false);
+                 return y.defined() ? y : at::softmax(x, dim);
+               }));
+  registry.Add("LogSoftmax", 1, kMaxOpset, SoftmaxKernel([](const at::Tensor& x, int64_t dim) {
+                 at::Tensor y = onednn::Softmax(x, dim, true);
+                 return y.defined() ? y : at::log_softmax(x, dim);
+               }));
   registry.Add("Hardmax", 1, kMaxOpset, SoftmaxKernel(Hardmax));
   registry.Add("CumSum", 11, kMaxOpset, CumulativeSum);
   registry.Add("TopK", 1, kMaxOpset, TopK);
