@@ -33,12 +33,13 @@ bool IsOperator(const ::onnx::NodeProto& node, const char* op_type) {
 }
 
 // The activation a one-input step computes, by its kernel (fusions before may have replaced the node's
-// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one) and the fused SiLU.
+// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one), the fused SiLU and GELU.
 FusedActivation ActivationComputedBy(const OperatorSchema& schema) {
   const bool onnx = schema.domain.empty() || schema.domain == "ai.onnx";
   if (onnx && schema.op_type == "Relu") return FusedActivation::kRelu;
   if ((onnx || schema.domain == kFusedDomain) && schema.op_type == "HardSwish") return FusedActivation::kHardSwish;
   if (schema.domain == kFusedDomain && schema.op_type == "SiLU") return FusedActivation::kSilu;
+  if (schema.domain == kFusedDomain && schema.op_type == "Gelu") return FusedActivation::kGelu;
   return FusedActivation::kNone;
 }
 
@@ -197,6 +198,36 @@ void GraphPlan::FuseGelu() {
     outer.inputs = {x};
     outer.schema = fused;
     for (int part : parts) dropped[part] = true;
+  }
+  DropSteps(dropped);
+}
+
+void GraphPlan::FuseMatMulAdd() {
+  const OperatorSchema* fused = Operators().Find(kFusedDomain, "MatMulAdd", 1);
+  if (fused == nullptr) return;
+  const std::vector<int> reads = ReadCounts();
+  const std::vector<int> producer = Producers();
+  std::vector<bool> dropped(steps_.size(), false);
+  for (Step& add : steps_) {
+    if (!IsOperator(*add.node, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
+    for (int side = 0; side < 2; side++) {
+      const int multiply = SoleProducer(add.inputs[side], "MatMul", producer, reads);
+      const int bias = add.inputs[1 - side];
+      if (multiply < 0 || bias < 0 || !constants_[bias].defined() || steps_[multiply].inputs.size() != 2) continue;
+      const int weight = steps_[multiply].inputs[1];
+      if (weight < 0 || !constants_[weight].defined()) continue;
+      const at::Tensor& w = constants_[weight];
+      const at::Tensor& b = constants_[bias];
+      // A float32 matrix and one bias value per output column (shape (N) or (1, ..., 1, N)).
+      if (w.dim() != 2 || w.scalar_type() != at::kFloat || b.scalar_type() != at::kFloat || b.dim() < 1 ||
+          b.size(-1) != w.size(1) || b.numel() != w.size(1)) {
+        continue;
+      }
+      add.inputs = {steps_[multiply].inputs[0], weight, bias};
+      add.schema = fused;
+      dropped[multiply] = true;
+      break;
+    }
   }
   DropSteps(dropped);
 }

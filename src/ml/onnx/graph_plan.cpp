@@ -209,6 +209,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   plan->FuseHardSwish();
   plan->FuseSiLU();
   plan->FuseGelu();
+  plan->FuseMatMulAdd();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;

@@ -1,8 +1,10 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
 // last use, and initializer-only subgraphs folded into constants at load. Some patterns become one step
-// (graph_fusion.cpp): a Relu, HardSwish or SiLU that alone reads a Conv's or an Add's output, hard-swish
-// spelled out as Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul and GELU spelled out with Erf. A node
+// (graph_fusion.cpp): a Relu, HardSwish, SiLU or GELU that alone reads the output of a Conv, an Add or a
+// fused MatMul+Add, hard-swish
+// spelled out as Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul, GELU spelled out with Erf, and a
+// MatMul by a constant matrix whose product alone gets a constant bias added (one inner product). A node
 // gets the last reference to an input it is the last to read, so kernels may compute in place
 // (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
 // enclosing graphs by name.
@@ -68,6 +70,7 @@ class GraphPlan {
   void FuseHardSwish();
   void FuseSiLU();
   void FuseGelu();
+  void FuseMatMulAdd();
   void FuseActivations();
   // The step producing each slot (-1: none); the step producing `slot` when it is an `op_type` node with
   // one output that only one reader reads, else -1.

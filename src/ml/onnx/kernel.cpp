@@ -219,6 +219,9 @@ void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
     case FusedActivation::kHardSwish:
       at::hardswish_(y);
       return;
+    case FusedActivation::kGelu:
+      at::gelu_(y);
+      return;
   }
 }
 
@@ -230,6 +233,8 @@ const char* ActivationName(FusedActivation activation) {
       return "SiLU";
     case FusedActivation::kHardSwish:
       return "HardSwish";
+    case FusedActivation::kGelu:
+      return "Gelu";
     case FusedActivation::kNone:
       break;
   }

@@ -44,13 +44,14 @@ class NodeContext;
 // An activation the plan fused into the node producing its input (GraphPlan::FuseActivations): the node's kernel
 // applies it to its output, saving a pass over memory and a tensor (a convolution on oneDNN applies it
 // while the output is still in cache). Only kernels registered with applies_fused_activation get one.
-// kSilu is x * sigmoid(x), kHardSwish ONNX's HardSwish (x * clip(x / 6 + 1/2, 0, 1)).
-enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish };
+// kSilu is x * sigmoid(x), kHardSwish ONNX's HardSwish (x * clip(x / 6 + 1/2, 0, 1)), kGelu the exact
+// (erf) GELU.
+enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish, kGelu };
 
 // Applies `activation` to `y` in place (for kernels that compute their output first). y: floating point.
 void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation);
 
-// "Relu", "SiLU", "HardSwish" ("" for kNone): how profiles and messages name a fused activation.
+// "Relu", "SiLU", "HardSwish", "Gelu" ("" for kNone): how profiles and messages name a fused activation.
 const char* ActivationName(FusedActivation activation);
 
 // Runs a subgraph (If/Loop/Scan bodies) with the given inputs, values of enclosing graphs visible by

@@ -1,8 +1,10 @@
 // The executor's plan-level optimizations keep ONNX semantics: a Relu (or SiLU, HardSwish) fused into the
-// Conv or Add before it gives the unfused result, and is not fused when something else reads the value before the Relu;
-// kernels that compute in place (Add) never overwrite a value another node, a graph output, a view or
-// the caller's input still needs; spelled-out hard-swish, SiLU and GELU become one step only when
-// nothing else reads their parts. Small graphs built here, checked against values computed by hand.
+// Conv, Add or fused MatMul+Add before it gives the unfused result, and is not fused when something else
+// reads the value before the Relu; a MatMul by a constant and its constant bias become one step only when
+// nothing else reads the product; kernels that compute in place (Add) never overwrite a value another
+// node, a graph output, a view or the caller's input still needs; spelled-out hard-swish, SiLU and GELU
+// become one step only when nothing else reads their parts. Small graphs built here, checked against
+// values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -282,6 +284,66 @@ TEST(OnnxPlanTest, SiLUAndHardSwishFuseIntoTheConvOrAddBeforeThem) {
   std::vector<float> shifted = kInput;
   for (float& value : shifted) value += 0.5F;
   ExpectNear(outputs[2], SiLU(shifted));
+}
+
+// kInput (1, 2, 2, 2) times the (2, 3) matrix {{1, -1, 0.5}, {2, 0.25, -3}} plus {0.5, -1, 2}.
+std::vector<float> LinearOfInput() {
+  const float w[2][3] = {{1.0F, -1.0F, 0.5F}, {2.0F, 0.25F, -3.0F}};
+  const float bias[3] = {0.5F, -1.0F, 2.0F};
+  std::vector<float> out;
+  for (int row = 0; row < 4; row++) {
+    for (int column = 0; column < 3; column++) {
+      out.push_back(kInput[row * 2] * w[0][column] + kInput[row * 2 + 1] * w[1][column] + bias[column]);
+    }
+  }
+  return out;
+}
+
+TEST(OnnxPlanTest, MatMulByAConstantAndItsBiasBecomeOneStepWithTheActivation) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Floats("W", {2, 3}, {1.0F, -1.0F, 0.5F, 2.0F, 0.25F, -3.0F});
+  graph.Floats("bias", {1, 3}, {0.5F, -1.0F, 2.0F});
+  graph.Node("MatMul", {"X", "W"}, "p");
+  graph.Node("Add", {"bias", "p"}, "a");  // the bias first
+  graph.Node("Relu", {"a"}, "Y");
+  graph.Output("Y", {1, 2, 2, 3});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 1 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 1U);
+  ExpectNear(outputs[0], Relu(LinearOfInput()));
+}
+
+TEST(OnnxPlanTest, MatMulAddIsNotFusedWhenTheProductIsReadElsewhereOrNotByConstants) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  graph.Input("V", {3});
+  graph.Floats("W", {2, 3}, {1.0F, -1.0F, 0.5F, 2.0F, 0.25F, -3.0F});
+  graph.Floats("bias", {3}, {0.5F, -1.0F, 2.0F});
+  graph.Node("MatMul", {"X", "W"}, "p");
+  graph.Node("Add", {"p", "bias"}, "Y");
+  graph.Node("Neg", {"p"}, "Z");  // the product has a second reader
+  graph.Node("MatMul", {"X", "W"}, "q");
+  graph.Node("Add", {"q", "V"}, "U");  // the bias is not a constant
+  graph.Output("Y", {1, 2, 2, 3});
+  graph.Output("Z", {1, 2, 2, 3});
+  graph.Output("U", {1, 2, 2, 3});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 5 nodes"), std::string::npos) << model->Describe();
+  HostTensor x = HostTensor::From(ElementType::kFloat, {1, 2, 2, 2}, kInput);
+  HostTensor v = HostTensor::From(ElementType::kFloat, {3}, std::vector<float>{0.5F, -1.0F, 2.0F});
+  auto result = model->Run({x, v});
+  ASSERT_TRUE(result.ok()) << result.error();
+  const std::vector<float> linear = LinearOfInput();
+  std::vector<float> negated_product;
+  for (size_t i = 0; i < linear.size(); i++)
+    negated_product.push_back(-(linear[i] - (i % 3 == 0 ? 0.5F : i % 3 == 1 ? -1.0F : 2.0F)));
+  ExpectNear(result.value()[0].Values<float>(), linear);
+  ExpectNear(result.value()[1].Values<float>(), negated_product);
+  ExpectNear(result.value()[2].Values<float>(), linear);
 }
 
 TEST(OnnxPlanTest, SiLUIsNotFusedWhenTheSigmoidIsReadElsewhereOrGatesAnotherValue) {

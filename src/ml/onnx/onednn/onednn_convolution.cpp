@@ -36,19 +36,7 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
   dnnl::primitive_attr attributes = ScratchpadAttributes();
   dnnl::post_ops post_operations;
   if (residual) post_operations.append_sum(1.0f);
-  switch (activation) {
-    case FusedActivation::kNone:
-      break;
-    case FusedActivation::kRelu:
-      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      break;
-    case FusedActivation::kSilu:  // x * sigmoid(alpha x), alpha 1
-      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
-      break;
-    case FusedActivation::kHardSwish:  // x * relu6(x + 3) / 6 (oneDNN 2.6 has no parameters for it)
-      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
-      break;
-  }
+  AppendActivation(post_operations, activation);
   attributes.set_post_ops(post_operations);
   const dnnl::convolution_forward::desc description(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, source, weights, bias_layout,

@@ -12,14 +12,19 @@ namespace {
 
 using dnnl::memory;
 
-Prepared CreateInnerProduct(const memory::dims& source, const memory::dims& weights, bool bias) {
+Prepared CreateInnerProduct(const memory::dims& source, const memory::dims& weights, bool bias,
+                            FusedActivation activation) {
   const memory::desc source_layout = DescribePlain(source, memory::format_tag::nc);
   const memory::desc weights_layout(weights, memory::data_type::f32, memory::format_tag::any);
   const memory::desc bias_layout = bias ? DescribePlain({weights[0]}, memory::format_tag::x) : memory::desc();
   const memory::desc destination = DescribePlain({source[0], weights[0]}, memory::format_tag::nc);
   const dnnl::inner_product_forward::desc description(dnnl::prop_kind::forward_inference, source_layout, weights_layout,
                                                       bias_layout, destination);
-  const dnnl::inner_product_forward::primitive_desc primitive(description, ScratchpadAttributes(), CpuEngine());
+  dnnl::primitive_attr attributes = ScratchpadAttributes();
+  dnnl::post_ops post_operations;
+  AppendActivation(post_operations, activation);
+  attributes.set_post_ops(post_operations);
+  const dnnl::inner_product_forward::primitive_desc primitive(description, attributes, CpuEngine());
   Prepared prepared;
   prepared.primitive = dnnl::inner_product_forward(primitive);
   prepared.scratchpad = primitive.scratchpad_desc();
@@ -43,14 +48,15 @@ Prepared CreateMatMul(const memory::desc& source, const memory::desc& weights, c
 }  // namespace
 
 at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weight_is_output_major,
-                        const at::Tensor& bias) {
+                        const at::Tensor& bias, FusedActivation activation) {
   const int64_t rows = a.size(0), depth = a.size(1);
   const int64_t outputs = weight_is_output_major ? weight.size(0) : weight.size(1);
   const memory::dims source = {rows, depth}, weights = {outputs, depth};
   const bool has_bias = bias.defined();
   const std::shared_ptr<const Prepared> prepared =
-      CachedPrimitive("inner product " + DimsKey(source) + " w" + DimsKey(weights) + (has_bias ? " bias" : ""),
-                      [&] { return CreateInnerProduct(source, weights, has_bias); });
+      CachedPrimitive("inner product " + DimsKey(source) + " w" + DimsKey(weights) + (has_bias ? " bias " : " ") +
+                          ActivationName(activation),
+                      [&] { return CreateInnerProduct(source, weights, has_bias, activation); });
   if (prepared == nullptr) return at::Tensor();
   // A (K, N) weight is the (N, K) one with the "io" layout: reordered from it directly, no transposed copy.
   const memory::desc plain_weights =

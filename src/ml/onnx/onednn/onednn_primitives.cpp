@@ -135,6 +135,25 @@ dnnl::primitive_attr ScratchpadAttributes() {
   return attributes;
 }
 
+void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation) {
+  switch (activation) {
+    case FusedActivation::kNone:
+      return;
+    case FusedActivation::kRelu:
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      return;
+    case FusedActivation::kSilu:  // x * sigmoid(alpha x), alpha 1
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
+      return;
+    case FusedActivation::kHardSwish:  // x * relu6(x + 3) / 6 (oneDNN 2.6 has no parameters for it)
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
+      return;
+    case FusedActivation::kGelu:
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+      return;
+  }
+}
+
 void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments) {
   at::Tensor scratchpad;
   const size_t scratchpad_bytes = prepared.scratchpad.get_size();

@@ -18,6 +18,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "ml/onnx/kernel.hpp"
+
 namespace quarry::ml::onnx::onednn {
 
 // Whether the direct oneDNN kernels may run: libtorch has oneDNN and its use is enabled
@@ -62,6 +64,9 @@ std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const st
 
 // Primitive attributes with the user-provided scratchpad every primitive here is created with.
 dnnl::primitive_attr ScratchpadAttributes();
+
+// Appends `activation` to `post_operations` as oneDNN's eltwise post-operation (nothing for kNone).
+void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation);
 
 // Runs `prepared` on `arguments` (DNNL_ARG_* → memory), with a scratchpad allocated for this call, and
 // waits for it.

@@ -1,9 +1,11 @@
 // ONNX operators: matrix family — Gemm, MatMul, Einsum and the quantized MatMulInteger and QLinearMatMul
 // (see ml/onnx/kernel.hpp for the kernel interface).
 //
-// float32 products of some size run on oneDNN's inner product (at::mkldnn_linear), as optimized TorchScript
-// runs torch.nn.Linear: ATen's own at::mm / at::matmul call the system BLAS, and Debian's libtorch links
-// the reference BLAS, 10 to 40 times slower. Other types and small products use ATen (at::addmm,
+// The plan fuses a MatMul by a constant matrix and the constant bias added to it into one step
+// (quarry.fused.MatMulAdd). float32 products of some size run on oneDNN (onednn/: inner products with
+// weights packed once, batched matmul primitives for stacks), as optimized TorchScript runs
+// torch.nn.Linear: ATen's own at::mm / at::matmul call the system BLAS, and Debian's libtorch links the
+// reference BLAS, 10 to 40 times slower. Other types and small products use ATen (at::addmm,
 // at::matmul).
 #include <algorithm>
 #include <cctype>
@@ -132,6 +134,29 @@ std::vector<at::Tensor> MatMul(NodeContext& node) {
   return {MatrixProduct(ToCpuComputeType(a), ToCpuComputeType(node.input(1))).to(a.scalar_type())};
 }
 
+// The plan's fusion of Add(MatMul(a, W), bias) for a constant matrix W (K, N) and a constant bias of N
+// values (graph_fusion.cpp), with its fused activation: one inner product with the bias (and the
+// activation) applied as it writes its output, as ONNX Runtime's MatMul+BiasGelu.
+std::vector<at::Tensor> FusedMatMulAdd(NodeContext& node) {
+  const at::Tensor& a = node.input(0);
+  const at::Tensor& w = node.input(1);
+  const at::Tensor& bias = node.input(2);
+  const FusedActivation activation = node.activation();
+  const int64_t k = w.size(0), n = w.size(1);
+  const int64_t rows = a.dim() >= 1 && k > 0 ? a.numel() / k : 0;
+  if (a.dim() >= 1 && a.size(-1) == k && bias.dim() <= a.dim() && UseOneDnn(a, w, rows * k * n) && onednn::Enabled()) {
+    at::Tensor y = onednn::InnerProduct(a.reshape({rows, k}), w, false, bias.reshape({n}), activation);
+    if (y.defined()) {
+      std::vector<int64_t> shape(a.sizes().begin(), a.sizes().end() - 1);
+      shape.push_back(n);
+      return {y.reshape(shape)};
+    }
+  }
+  at::Tensor y = at::add(MatrixProduct(ToCpuComputeType(a), w), bias).to(a.scalar_type());
+  ApplyActivationInPlace(y, activation);
+  return {y};
+}
+
 std::vector<at::Tensor> Einsum(NodeContext& node) {
   std::string equation = node.attribute_string("equation", "");
   equation.erase(std::remove_if(equation.begin(), equation.end(), [](unsigned char c) { return std::isspace(c); }),
@@ -167,6 +192,7 @@ std::vector<at::Tensor> QLinearMatMul(NodeContext& node) {
 void RegisterMatrixOperators(OperatorRegistry& registry) {
   registry.Add("Gemm", 1, kMaxOpset, Gemm);
   registry.Add("MatMul", 1, kMaxOpset, MatMul);
+  registry.Add("MatMulAdd", 1, kMaxOpset, FusedMatMulAdd, kFusedDomain).applies_fused_activation = true;
   registry.Add("Einsum", 12, kMaxOpset, Einsum);
   registry.Add("MatMulInteger", 10, kMaxOpset, MatMulInteger);
   registry.Add("QLinearMatMul", 10, kMaxOpset, QLinearMatMul);
