@@ -93,6 +93,12 @@ int GraphPlan::SlotOf(const std::string& name) {
 
 std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
                                             const std::vector<std::string>& outer_names) {
+  return Build(graph, opsets, outer_names, {});
+}
+
+std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
+                                            const std::vector<std::string>& outer_names,
+                                            const std::unordered_map<std::string, at::Tensor>& outer_constants) {
   std::unique_ptr<GraphPlan> plan(new GraphPlan());
   if (graph.sparse_initializer_size() > 0) throw OnnxError("sparse initializers are not supported");
 
@@ -184,10 +190,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     for (const auto& input : node.input()) step.inputs.push_back(input.empty() ? -1 : plan->SlotOf(input));
     for (const auto& output : node.output()) step.outputs.push_back(output.empty() ? -1 : plan->SlotOf(output));
     for (const auto& name : reads[index]) plan->SlotOf(name);  // implicit reads get slots for lifetimes
-    for (const auto& attribute : node.attribute()) {
-      if (attribute.has_g()) plan->subgraphs_[&attribute.g()] = Build(attribute.g(), opsets, visible);
-      for (const auto& subgraph : attribute.graphs()) plan->subgraphs_[&subgraph] = Build(subgraph, opsets, visible);
-    }
+    step.has_subgraph = HasSubgraph(node);
     plan->steps_.push_back(std::move(step));
   }
   // Slots no node or input defines come from enclosing graphs.
@@ -196,7 +199,13 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     if (plan->constants_[slot].defined() || produced.count(name) > 0) continue;
     bool is_input = false;
     for (int input_slot : plan->input_slots_) is_input = is_input || input_slot == static_cast<int>(slot);
-    if (!is_input) plan->outer_slots_.emplace_back(static_cast<int>(slot), name);
+    if (is_input) continue;
+    auto constant = outer_constants.find(name);
+    if (constant != outer_constants.end()) {
+      plan->constants_[slot] = constant->second;
+    } else {
+      plan->outer_slots_.emplace_back(static_cast<int>(slot), name);
+    }
   }
   for (const auto& output : graph.output()) {
     if (available.count(output.name()) == 0 && outer.count(output.name()) == 0) {
@@ -206,6 +215,22 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
     plan->output_slots_.push_back(plan->SlotOf(output.name()));
   }
   plan->FoldConstants();
+  plan->FoldShapes(graph, outer_names.empty());
+  // Subgraphs are planned after folding, with every constant visible here as a constant there.
+  std::unordered_map<std::string, at::Tensor> constants_inside(outer_constants);
+  for (size_t slot = 0; slot < plan->constants_.size(); slot++) {
+    if (plan->constants_[slot].defined()) constants_inside[plan->slot_names_[slot]] = plan->constants_[slot];
+  }
+  for (const Step& step : plan->steps_) {
+    for (const auto& attribute : step.node->attribute()) {
+      if (attribute.has_g()) {
+        plan->subgraphs_[&attribute.g()] = Build(attribute.g(), opsets, visible, constants_inside);
+      }
+      for (const auto& subgraph : attribute.graphs()) {
+        plan->subgraphs_[&subgraph] = Build(subgraph, opsets, visible, constants_inside);
+      }
+    }
+  }
   plan->FuseHardSwish();
   plan->FuseSiLU();
   plan->FuseGelu();
@@ -217,35 +242,70 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
 
 void GraphPlan::FoldConstants() {
   std::vector<Step> remaining;
-  const OuterLookup no_outer = [](const std::string& name) -> at::Tensor {
-    throw OnnxError("value '" + name + "' is not constant");
-  };
   for (auto& step : steps_) {
-    bool foldable = !IsNondeterministic(step.node->op_type()) && !HasSubgraph(*step.node);
+    bool foldable = !IsNondeterministic(step.node->op_type()) && !step.has_subgraph;
     for (int slot : step.inputs) foldable = foldable && (slot < 0 || constants_[slot].defined());
     if (foldable) {
-      try {
-        std::vector<at::Tensor> values(constants_);
-        std::vector<at::Tensor> outputs = RunStep(step, values, no_outer);
-        bool complete = true;
+      std::vector<at::Tensor> inputs;
+      for (int slot : step.inputs) inputs.push_back(slot < 0 ? at::Tensor() : constants_[slot]);
+      std::vector<at::Tensor> outputs;
+      if (RunOnValues(step, inputs, outputs)) {
         for (size_t i = 0; i < step.outputs.size(); i++) {
-          if (step.outputs[i] >= 0 && (i >= outputs.size() || !outputs[i].defined())) complete = false;
+          if (step.outputs[i] >= 0) constants_[step.outputs[i]] = outputs[i];
         }
-        if (complete) {
-          for (size_t i = 0; i < step.outputs.size(); i++) {
-            if (step.outputs[i] >= 0) constants_[step.outputs[i]] = outputs[i];
-          }
-          folded_count_++;
-          continue;
-        }
-      } catch (const std::exception&) {
-        // Not foldable after all (e.g. an error that needs the node's context): run it at query time,
-        // where the same error reaches the user with the node's name.
+        folded_count_++;
+        continue;
       }
     }
     remaining.push_back(std::move(step));
   }
   steps_ = std::move(remaining);
+}
+
+bool GraphPlan::RunOnValues(const Step& step, const std::vector<at::Tensor>& inputs,
+                            std::vector<at::Tensor>& outputs) const {
+  if (IsNondeterministic(step.node->op_type()) || step.has_subgraph) return false;
+  Step probe;
+  probe.node = step.node;
+  probe.schema = step.schema;
+  probe.opset = step.opset;
+  probe.activation = step.activation;
+  for (size_t i = 0; i < step.inputs.size(); i++) probe.inputs.push_back(step.inputs[i] < 0 ? -1 : static_cast<int>(i));
+  std::vector<at::Tensor> values(inputs);
+  const OuterLookup no_outer = [](const std::string& name) -> at::Tensor {
+    throw OnnxError("value '" + name + "' is not constant");
+  };
+  try {
+    outputs = RunStep(probe, values, no_outer);
+  } catch (const std::exception&) {
+    // Not foldable after all (e.g. an error that needs the node's context): run it at query time,
+    // where the same error reaches the user with the node's name.
+    return false;
+  }
+  for (size_t i = 0; i < step.outputs.size(); i++) {
+    if (step.outputs[i] >= 0 && (i >= outputs.size() || !outputs[i].defined())) return false;
+  }
+  return true;
+}
+
+void GraphPlan::CheckDeclaredShapes(const std::vector<at::Tensor>& inputs) const {
+  for (const auto& [index, declared] : declared_shapes_) {
+    const at::Tensor& input = inputs[index];
+    bool matches = input.defined() && input.dim() == static_cast<int64_t>(declared.size());
+    for (size_t d = 0; matches && d < declared.size(); d++) {
+      matches = declared[d] < 0 || input.size(static_cast<int64_t>(d)) == declared[d];
+    }
+    if (matches) continue;
+    std::string text = "[";
+    for (size_t d = 0; d < declared.size(); d++) {
+      text += (d > 0 ? ", " : "") + (declared[d] < 0 ? std::string("?") : std::to_string(declared[d]));
+    }
+    std::string got = "[";
+    if (input.defined()) {
+      for (int64_t d = 0; d < input.dim(); d++) got += (d > 0 ? ", " : "") + std::to_string(input.size(d));
+    }
+    throw OnnxError("input '" + input_names_[index] + "' has shape " + got + "], but the model declares " + text + "]");
+  }
 }
 
 std::vector<int> GraphPlan::ReadCounts() const {
@@ -254,6 +314,7 @@ std::vector<int> GraphPlan::ReadCounts() const {
     for (int slot : step.inputs) {
       if (slot >= 0) reads[slot]++;
     }
+    if (!step.has_subgraph) continue;
     for (const auto& name : ImplicitInputs(*step.node)) reads[slot_of_.at(name)]++;
   }
   for (int slot : output_slots_) reads[slot]++;
@@ -267,7 +328,9 @@ void GraphPlan::ComputeReleases() {
       if (slot >= 0) last_use[slot] = static_cast<int>(i);
     }
     // Subgraphs read enclosing values by name: keep those alive through the node.
-    for (const auto& name : ImplicitInputs(*steps_[i].node)) last_use[slot_of_.at(name)] = static_cast<int>(i);
+    if (steps_[i].has_subgraph) {
+      for (const auto& name : ImplicitInputs(*steps_[i].node)) last_use[slot_of_.at(name)] = static_cast<int>(i);
+    }
     for (int slot : steps_[i].outputs) {
       if (slot >= 0 && last_use[slot] < static_cast<int>(i)) last_use[slot] = static_cast<int>(i);
     }
@@ -280,7 +343,7 @@ void GraphPlan::ComputeReleases() {
   // A step that is the last to read a value, reading it once and not from a subgraph, gets the value
   // itself, so its kernel may overwrite it.
   for (Step& step : steps_) {
-    if (HasSubgraph(*step.node)) continue;
+    if (step.has_subgraph) continue;
     for (size_t i = 0; i < step.inputs.size(); i++) {
       const int slot = step.inputs[i];
       if (slot < 0 || std::count(step.inputs.begin(), step.inputs.end(), slot) != 1) continue;
@@ -296,19 +359,22 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
   for (int slot : step.inputs) inputs.push_back(slot < 0 ? at::Tensor() : values[slot]);
   for (size_t i : step.handed_over) values[step.inputs[i]].reset();
   // Subgraphs see this graph's values first, then the enclosing graphs'.
-  const SubgraphRunner runner = [this, &values, &lookup](const ::onnx::GraphProto& graph,
-                                                         const std::vector<at::Tensor>& subgraph_inputs) {
-    auto found = subgraphs_.find(&graph);
-    if (found == subgraphs_.end()) throw OnnxError("subgraph was not planned");
-    const OuterLookup inner = [this, &values, &lookup](const std::string& name) {
-      auto slot = slot_of_.find(name);
-      if (slot != slot_of_.end() && values[slot->second].defined()) return values[slot->second];
-      return lookup(name);
+  SubgraphRunner runner;
+  if (step.has_subgraph) {
+    runner = [this, &values, &lookup](const ::onnx::GraphProto& graph, const std::vector<at::Tensor>& subgraph_inputs) {
+      auto found = subgraphs_.find(&graph);
+      if (found == subgraphs_.end()) throw OnnxError("subgraph was not planned");
+      const OuterLookup inner = [this, &values, &lookup](const std::string& name) {
+        auto slot = slot_of_.find(name);
+        if (slot != slot_of_.end() && values[slot->second].defined()) return values[slot->second];
+        return lookup(name);
+      };
+      return found->second->Run(subgraph_inputs, &inner);
     };
-    return found->second->Run(subgraph_inputs, &inner);
-  };
+  }
   try {
-    NodeContext context(*step.node, step.opset, std::move(inputs), &runner, step.activation);
+    NodeContext context(*step.node, step.opset, std::move(inputs), step.has_subgraph ? &runner : nullptr,
+                        step.activation);
     return step.schema->kernel(context);
   } catch (const OnnxError& error) {
     throw OnnxError(NodeLabel(*step.node) + ": " + error.what());
@@ -324,6 +390,7 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
     throw OnnxError("the graph takes " + std::to_string(input_slots_.size()) + " inputs, got " +
                     std::to_string(inputs.size()));
   }
+  CheckDeclaredShapes(inputs);
   std::vector<at::Tensor> values(constants_);
   for (size_t i = 0; i < inputs.size(); i++) values[input_slots_[i]] = inputs[i];
   const OuterLookup no_outer = [](const std::string& name) -> at::Tensor {

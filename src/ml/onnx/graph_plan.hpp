@@ -1,10 +1,11 @@
 // GraphPlan — an ONNX graph prepared for repeated execution: nodes in topological order with their
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
-// last use, and initializer-only subgraphs folded into constants at load. Some patterns become one step
-// (graph_fusion.cpp): a Relu, HardSwish, SiLU or GELU that alone reads the output of a Conv, an Add or a
-// fused MatMul+Add, hard-swish
-// spelled out as Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul, GELU spelled out with Erf, and a
-// MatMul by a constant matrix whose product alone gets a constant bias added (one inner product). A node
+// last use, and initializer-only subgraphs folded into constants at load, as is shape arithmetic that
+// the declared input shapes decide (shape_folding.cpp); subgraphs see their enclosing graphs' constants
+// as constants. Some patterns become one step (graph_fusion.cpp): a Relu, HardSwish, SiLU or GELU that
+// alone reads the output of a Conv, an Add or a fused MatMul+Add, hard-swish spelled out as
+// Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul, GELU spelled out with Erf, and a MatMul by a
+// constant matrix whose product alone gets a constant bias added (one inner product). A node
 // gets the last reference to an input it is the last to read, so kernels may compute in place
 // (NodeContext::input_is_exclusive). Subgraphs of If/Loop/Scan are planned once too, reading values of
 // enclosing graphs by name.
@@ -30,6 +31,9 @@ class NodeProto;
 
 namespace quarry::ml::onnx {
 
+struct ShapeFact;
+class ShapeAnalysis;
+
 class GraphPlan {
  public:
   // Plans `graph` (which must outlive the plan) for the model's opset imports (domain → version).
@@ -37,6 +41,11 @@ class GraphPlan {
   // Throws OnnxError for cycles, undefined values and operators without a kernel at their opset.
   static std::unique_ptr<GraphPlan> Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
                                           const std::vector<std::string>& outer_names);
+  // The same, for a subgraph: `outer_constants` are the enclosing graphs' constant values by name.
+  // A main graph (no outer names) folds with its inputs' declared shapes; Run() then checks them.
+  static std::unique_ptr<GraphPlan> Build(const ::onnx::GraphProto& graph, const std::map<std::string, int>& opsets,
+                                          const std::vector<std::string>& outer_names,
+                                          const std::unordered_map<std::string, at::Tensor>& outer_constants);
 
   // The graph's inputs that are not initializers, and its outputs, by name.
   const std::vector<std::string>& input_names() const { return input_names_; }
@@ -61,11 +70,23 @@ class GraphPlan {
     std::vector<int> release;         // slots whose last use is this step
     std::vector<size_t> handed_over;  // inputs whose value the step gets (not a copy): last use, read once
     FusedActivation activation = FusedActivation::kNone;
+    bool has_subgraph = false;  // an If/Loop/Scan: runs with a SubgraphRunner, never folded
   };
 
   GraphPlan() = default;
   int SlotOf(const std::string& name);
   void FoldConstants();
+  // Runs `step`'s kernel on `inputs` (by input position) at load; false when it throws or leaves a
+  // used output undefined.
+  bool RunOnValues(const Step& step, const std::vector<at::Tensor>& inputs, std::vector<at::Tensor>& outputs) const;
+  // Shape folding (shape_folding.cpp): folds the steps the declared input shapes decide, then drops
+  // steps nothing reads. InferFacts: what `step` gives from what is known of its inputs (false: nothing).
+  void FoldShapes(const ::onnx::GraphProto& graph, bool use_declared_inputs);
+  bool InferFacts(const Step& step, const std::vector<const ShapeFact*>& in, std::vector<ShapeFact>& out,
+                  ShapeAnalysis& analysis) const;
+  void DropUnreadSteps();
+  // Throws OnnxError when an input's rank or a fixed dimension differs from declared_shapes_.
+  void CheckDeclaredShapes(const std::vector<at::Tensor>& inputs) const;
   // Graph rewrites (graph_fusion.cpp).
   void FuseHardSwish();
   void FuseSiLU();
@@ -96,6 +117,8 @@ class GraphPlan {
   std::vector<Step> steps_;
   std::unordered_map<const ::onnx::GraphProto*, std::unique_ptr<GraphPlan>> subgraphs_;
   size_t folded_count_ = 0;
+  // Inputs (by position) whose declared shapes shape folding relied on: -1 for a symbolic dimension.
+  std::vector<std::pair<size_t, std::vector<int64_t>>> declared_shapes_;
 };
 
 }  // namespace quarry::ml::onnx

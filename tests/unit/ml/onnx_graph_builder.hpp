@@ -1,6 +1,6 @@
 // GraphBuilder — small ONNX graphs built in code for the executor's tests (opset 17, float values): inputs
-// and outputs of known shapes, initializers, nodes with attributes; Load() gives the OnnxModel. Not
-// thread-safe; one per test.
+// and outputs of declared shapes (-1: a symbolic dimension), initializers, nodes with attributes; Load() gives the
+// OnnxModel. Not thread-safe; one per test.
 #pragma once
 
 #include <onnx/onnx_pb.h>
@@ -78,7 +78,15 @@ class GraphBuilder {
     value->set_name(name);
     auto* tensor_type = value->mutable_type()->mutable_tensor_type();
     tensor_type->set_elem_type(::onnx::TensorProto::FLOAT);
-    for (int64_t dim : shape) tensor_type->mutable_shape()->add_dim()->set_dim_value(dim);
+    // A negative dimension is symbolic ("batch").
+    for (int64_t dim : shape) {
+      auto* declared = tensor_type->mutable_shape()->add_dim();
+      if (dim < 0) {
+        declared->set_dim_param("batch");
+      } else {
+        declared->set_dim_value(dim);
+      }
+    }
   }
 
   ::onnx::ModelProto model_;
