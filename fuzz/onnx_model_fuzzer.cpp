@@ -5,7 +5,7 @@
 // Seeds: fuzz/corpus/onnx_model/ (fuzz/make_onnx_seeds.py). Built as C++17: clang 14 with libstdc++ 12
 // in C++20 mode rejects ATen 1.13's headers (a std::vector of the incomplete c10::IValue).
 // fuzz-sources: src/ml/onnx/*.cpp src/ml/onnx/ops/*.cpp src/ml/tensor*.cpp src/ml/torch_warnings.cpp
-// fuzz-sources: src/ml/model_runtime.cpp src/ml/named_inputs.cpp src/ml/onnx/onednn/*.cpp
+// fuzz-sources: src/ml/model_runtime.cpp src/ml/named_inputs.cpp src/ml/small_blocks.cpp src/ml/onnx/onednn/*.cpp
 // fuzz-flags: -std=c++17 -DONNX_NAMESPACE=onnx -DONNX_ML=1 -I/usr/include/torch/csrc/api/include
 // fuzz-libs: -ltorch -ltorch_cpu -lc10 -l:libdnnl.so.2 -lgomp -lonnx -lonnx_proto -lprotobuf -lpthread
 #include <cstddef>

@@ -1,4 +1,5 @@
-// quarry's ATen CPU allocator: a per-tensor cap and recycling of large blocks (see tensor_memory.hpp).
+// quarry's ATen CPU allocator: a per-tensor cap, recycling of large blocks and per-thread free lists of small
+// ones (small_blocks.cpp; see tensor_memory.hpp).
 #include "ml/tensor_memory.hpp"
 
 #include <c10/core/Allocator.h>
@@ -10,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <unordered_map>
+
+#include "ml/small_blocks.hpp"
 
 namespace quarry::ml {
 namespace {
@@ -92,9 +95,9 @@ BlockRecycler& Recycler() {
   return *recycler;
 }
 
-// Frees a block of either kind: recycled when it is a large one, else back to malloc.
+// Frees a block of either kind: recycled when it is a large one, else to the small blocks' free lists.
 void Free(void* block) {
-  if (!Recycler().Give(block)) c10::free_cpu(block);
+  if (!Recycler().Give(block)) GiveSmallBlock(block);
 }
 
 class TensorAllocator final : public c10::Allocator {
@@ -105,8 +108,8 @@ class TensorAllocator final : public c10::Allocator {
                 " bytes quarry allows one tensor");
     const c10::Device cpu(c10::DeviceType::CPU);
     if (bytes < kRecycleMinBytes) {
-      void* block = c10::alloc_cpu(bytes);
-      return {block, block, &c10::free_cpu, cpu};
+      void* block = TakeSmallBlock(bytes);
+      return {block, block, &GiveSmallBlock, cpu};
     }
     void* block = Recycler().Take(bytes);
     return {block, block, &Free, cpu};

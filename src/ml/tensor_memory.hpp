@@ -10,6 +10,8 @@
 //   time on two cores). Freed blocks of at least kRecycleMinBytes are kept, up to kMaxRecycledBytes in
 //   all, and handed out again to requests they fit closely. The memory stays with the process while
 //   models run, as PyTorch's own caching allocators keep theirs.
+// - Small blocks (under kRecycleMinBytes) from per-thread free lists of size classes (small_blocks.hpp):
+//   small models make and free thousands of small tensors per call.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +20,7 @@ namespace quarry::ml {
 
 // The default cap: 8 GiB, above any tensor a real model on this class of machine makes.
 inline constexpr size_t kDefaultTensorSizeLimitBytes = size_t{8} << 30;
-// Blocks at least this large are recycled (smaller ones come from malloc's own free lists).
+// Blocks at least this large are recycled (smaller ones are small blocks, small_blocks.hpp).
 inline constexpr size_t kRecycleMinBytes = size_t{1} << 20;
 // The most freed memory kept for reuse; a block freed beyond it goes back to the system.
 inline constexpr size_t kMaxRecycledBytes = size_t{2} << 30;

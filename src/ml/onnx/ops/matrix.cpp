@@ -22,8 +22,9 @@ namespace quarry::ml::onnx {
 
 namespace {
 
-// Products with fewer multiply-adds than this stay with ATen (oneDNN's fixed cost would dominate).
-constexpr int64_t kOneDnnMinimumWork = int64_t{1} << 15;
+// Products with fewer multiply-adds than this stay with ATen (oneDNN's fixed cost, ~2 µs, would dominate;
+// ATen's products run on the system's BLAS, on Debian the reference one at ~2 multiply-adds per ns).
+constexpr int64_t kOneDnnMinimumWork = int64_t{1} << 12;
 
 // Whether oneDNN computes a product of `a` and `b` with `work` multiply-adds.
 bool UseOneDnn(const at::Tensor& a, const at::Tensor& b, int64_t work) {

@@ -1,18 +1,22 @@
 // ONNX operators: LSTM, GRU and RNN (opsets 1-17). The input projection X·W^T + biases is one matrix product
-// over all time steps; each step then adds H·R^T and applies the gates, all with ATen. Directions forward,
-// reverse and bidirectional, per-batch sequence_lens (masked steps, reversal within each sequence),
-// initial states, LSTM peepholes and input_forget, GRU linear_before_reset, clip, the layout attribute
-// (opset 14) and the activations / activation_alpha / activation_beta attributes.
+// over all time steps (on oneDNN for float32); each step then adds H·R^T and applies the gates, with ATen (the usual
+// float32 LSTM in one loop of its own after the product: PlainLstmCell). Directions forward, reverse and bidirectional,
+// per-batch sequence_lens (masked steps, reversal within each sequence), initial states, LSTM peepholes and
+// input_forget, GRU linear_before_reset, clip, the layout attribute (opset 14) and the activations / activation_alpha /
+// activation_beta attributes.
 #include <ATen/ATen.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_matmul.hpp"
+#include "ml/onnx/onednn/onednn_primitives.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
@@ -225,11 +229,22 @@ Recurrent ParseRecurrent(const NodeContext& node, int64_t gates, const std::vect
   return problem;
 }
 
+// a (M, K) · b (K, N), b possibly a transposed view: on oneDNN for float32, else ATen's (whose products go
+// to the system's BLAS: on Debian the reference implementation, tens of times slower at these sizes).
+at::Tensor Product(const at::Tensor& a, const at::Tensor& b) {
+  if (onednn::Enabled() && a.scalar_type() == at::kFloat && b.scalar_type() == at::kFloat) {
+    at::Tensor y = onednn::BatchedMatMul(a, b);
+    if (y.defined()) return y;
+  }
+  return at::mm(a, b);
+}
+
 // X·W^T (+ bias) for every step of one direction: [seq, batch, gates * hidden].
 at::Tensor InputProjection(const Recurrent& problem, int64_t direction, const at::Tensor& bias) {
   const at::Tensor x = problem.x.reshape({problem.seq * problem.batch, problem.x.size(2)});
   const at::Tensor w = problem.w[direction].t();
-  const at::Tensor product = bias.defined() ? at::addmm(bias, x, w) : at::mm(x, w);
+  at::Tensor product = Product(x, w);
+  if (bias.defined()) product.add_(bias);
   return product.view({problem.seq, problem.batch, problem.gates * problem.hidden});
 }
 
@@ -340,7 +355,7 @@ struct LstmDirection {
   // Gates in ONNX order i, o, f, c.
   State operator()(const at::Tensor& projected, const State& previous) const {
     const Activation& f = (*activations)[0];
-    const at::Tensor gates = at::addmm(projected, previous.h, r_t);
+    const at::Tensor gates = Product(previous.h, r_t).add_(projected);
     const auto gate = [&](int64_t k) { return gates.narrow(1, k * hidden, hidden); };
     at::Tensor input, output, forget;
     if (!peep_i.defined()) {
@@ -362,6 +377,55 @@ struct LstmDirection {
   }
 };
 
+// The usual LSTM cell (float32, the default activations, no clip, peepholes or input_forget) in one pass
+// after the recurrent product: gates, cell and hidden state in one loop over batch × hidden instead of a
+// dozen ATen calls per step (small recurrent models, such as Silero's VAD, spend their time in those calls).
+struct PlainLstmCell {
+  at::Tensor r_t;  // [hidden, 4 * hidden]
+  int64_t hidden = 0;
+
+  static float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+  State operator()(const at::Tensor& projected, const State& previous) const {
+    const at::Tensor recurrent = Product(previous.h, r_t).contiguous();  // [batch, 4 * hidden]: i, o, f, c
+    const at::Tensor input_side = projected.contiguous();
+    const at::Tensor c_previous = previous.c.contiguous();
+    const int64_t batch = recurrent.size(0);
+    State next{at::empty({batch, hidden}, recurrent.options()), at::empty({batch, hidden}, recurrent.options())};
+    const float* g = recurrent.data_ptr<float>();
+    const float* x = input_side.data_ptr<float>();
+    const float* c_in = c_previous.data_ptr<float>();
+    float* c_out = next.c.data_ptr<float>();
+    float* h_out = next.h.data_ptr<float>();
+    for (int64_t b = 0; b < batch; b++) {
+      const float* row = g + b * 4 * hidden;
+      const float* projected_row = x + b * 4 * hidden;
+      const auto gate = [&](int64_t k, int64_t j) { return row[k * hidden + j] + projected_row[k * hidden + j]; };
+      for (int64_t j = 0; j < hidden; j++) {
+        const float input = Sigmoid(gate(0, j));
+        const float output = Sigmoid(gate(1, j));
+        const float forget = Sigmoid(gate(2, j));
+        const float candidate = std::tanh(gate(3, j));
+        const float cell = forget * c_in[b * hidden + j] + input * candidate;
+        c_out[b * hidden + j] = cell;
+        h_out[b * hidden + j] = output * std::tanh(cell);
+      }
+    }
+    return next;
+  }
+};
+
+bool IsPlainLstm(const Recurrent& problem, bool peepholes, bool input_forget) {
+  if (problem.x.scalar_type() != at::kFloat || problem.clip || peepholes || input_forget) return false;
+  for (const auto& direction : problem.activations) {
+    if (direction.size() != 3 || direction[0].kind != ActivationKind::kSigmoid ||
+        direction[1].kind != ActivationKind::kTanh || direction[2].kind != ActivationKind::kTanh) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<at::Tensor> Lstm(NodeContext& node) {
   const Recurrent problem = ParseRecurrent(node, 4, {"Sigmoid", "Tanh", "Tanh"});
   const at::Tensor initial_c = StateInput(node, 6, problem, "initial_c");
@@ -372,7 +436,9 @@ std::vector<at::Tensor> Lstm(NodeContext& node) {
   }
   const bool input_forget = node.attribute_int("input_forget", 0) != 0;
   const int64_t hidden = problem.hidden;
+  const bool plain = IsPlainLstm(problem, peepholes.defined(), input_forget);
   const auto make_cell = [&](int64_t d) -> Cell {
+    if (plain) return PlainLstmCell{problem.r[d].t(), hidden};
     LstmDirection cell;
     cell.r_t = problem.r[d].t();
     cell.activations = &problem.activations[static_cast<size_t>(d)];
@@ -407,13 +473,13 @@ struct GruDirection {
     at::Tensor zr, candidate_input;
     if (linear_before_reset) {
       const at::Tensor recurrent =
-          recurrent_bias.defined() ? at::addmm(recurrent_bias, previous.h, r_t) : at::mm(previous.h, r_t);
+          recurrent_bias.defined() ? Product(previous.h, r_t).add_(recurrent_bias) : Product(previous.h, r_t);
       zr = Activate((*activations)[0], projected_zr + recurrent.narrow(1, 0, 2 * hidden), clip);
       candidate_input = at::addcmul(projected_h, zr.narrow(1, hidden, hidden), recurrent.narrow(1, 2 * hidden, hidden));
     } else {
-      zr = Activate((*activations)[0], at::addmm(projected_zr, previous.h, r_t.narrow(1, 0, 2 * hidden)), clip);
+      zr = Activate((*activations)[0], Product(previous.h, r_t.narrow(1, 0, 2 * hidden)).add_(projected_zr), clip);
       candidate_input =
-          at::addmm(projected_h, zr.narrow(1, hidden, hidden) * previous.h, r_t.narrow(1, 2 * hidden, hidden));
+          Product(zr.narrow(1, hidden, hidden) * previous.h, r_t.narrow(1, 2 * hidden, hidden)).add_(projected_h);
     }
     const at::Tensor candidate = Activate((*activations)[1], candidate_input, clip);
     // H = (1 - z) * candidate + z * H_prev
@@ -445,7 +511,7 @@ std::vector<at::Tensor> Rnn(NodeContext& node) {
   const auto make_cell = [&](int64_t d) -> Cell {
     return [r_t = problem.r[d].t(), activation = problem.activations[static_cast<size_t>(d)][0], clip = problem.clip](
                const at::Tensor& projected, const State& previous) {
-      return State{Activate(activation, at::addmm(projected, previous.h, r_t), clip), at::Tensor()};
+      return State{Activate(activation, Product(previous.h, r_t).add_(projected), clip), at::Tensor()};
     };
   };
   const auto projection = [&](int64_t d) { return InputProjection(problem, d, ProjectionBias(problem, d, 1)); };
