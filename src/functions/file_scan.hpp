@@ -111,8 +111,9 @@ class FileRowReader {
   virtual void HintMinimumPictureSide(int32_t side) {}
   // A hint from the optimizer: every use of the reader's picture column is image_resize(image, width,
   // height) (stretch, Pillow's bilinear), so a reader may hand over the pictures already resized, with
-  // the same bytes, and the resize finds nothing left to do. Readers without pictures ignore it.
-  virtual void HintExactResize(int32_t width, int32_t height) {}
+  // the same bytes. True when it will (the optimizer then drops the calls, copies by then); readers
+  // without pictures, or told otherwise by the user (size :=), return false.
+  virtual bool HintExactResize(int32_t width, int32_t height) { return false; }
   // What EXPLAIN shows of this reader's settings, as (name, value) pairs: e.g. how it decodes.
   virtual std::vector<std::pair<std::string, std::string>> ExplainDetails() const { return {}; }
 };

@@ -1,7 +1,8 @@
 // The picture pushdown rule (see model_input_pushdown.hpp). It runs after DuckDB's optimizers, on the
 // final logical plan: for each read_images scan it follows the binding of its `image` column through
 // projections that pass it on unchanged, and classifies every reference to it: a model's input (the
-// scan may decode smaller) or image_resize to one size (the scan may hand the pictures over resized).
+// scan may decode smaller) or image_resize to one size (the scan may hand the pictures over resized,
+// and the image_resize calls, now copies, leave the plan).
 #include "functions/model_input_pushdown.hpp"
 
 #include <algorithm>
@@ -83,6 +84,7 @@ class ColumnUses {
       followed = bindings_.size();
       sides_.clear();
       resizes_.clear();
+      resize_uses_.clear();
       Visit(root);
     }
   }
@@ -100,6 +102,18 @@ class ColumnUses {
       return std::nullopt;
     }
     return resizes_[0];
+  }
+
+  // Replaces every image_resize(image, w, h) by `image` itself, once the scan hands the pictures over
+  // exactly as that call makes them (ExactResize): resizing a picture to its own size is a copy.
+  void DropResizes() {
+    for (duckdb::unique_ptr<Expression>* use : resize_uses_) {
+      auto& function = (*use)->Cast<duckdb::BoundFunctionExpression>();
+      duckdb::unique_ptr<Expression> image = std::move(function.children[0]);
+      image->alias = function.alias;
+      *use = std::move(image);
+    }
+    resize_uses_.clear();
   }
 
  private:
@@ -127,7 +141,7 @@ class ColumnUses {
         if (IsFollowedColumn(*op.expressions[i])) {
           bindings_.insert({op.Cast<duckdb::LogicalProjection>().table_index, i});  // passed on as it is
         } else {
-          VisitExpression(*op.expressions[i]);
+          VisitExpression(op.expressions[i]);
         }
       }
     } else {
@@ -136,16 +150,19 @@ class ColumnUses {
         if (IsFollowedColumn(**expression)) {
           refused_ = true;  // grouped, sorted, compared, filtered on as a whole
         } else {
-          VisitExpression(**expression);
+          VisitExpression(*expression);
         }
       });
     }
     for (auto& child : op.children) Visit(*child);
   }
 
-  void VisitExpression(Expression& expression) {
-    duckdb::ExpressionIterator::EnumerateChildren(expression, [&](Expression& child) {
-      if (!IsFollowedColumn(child)) return VisitExpression(child);
+  // `slot` holds the expression (so that DropResizes can replace it).
+  void VisitExpression(duckdb::unique_ptr<Expression>& slot) {
+    Expression& expression = *slot;
+    duckdb::ExpressionIterator::EnumerateChildren(expression, [&](duckdb::unique_ptr<Expression>& child_slot) {
+      Expression& child = *child_slot;
+      if (!IsFollowedColumn(child)) return VisitExpression(child_slot);
       if (expression.GetExpressionClass() != ExpressionClass::BOUND_FUNCTION) {
         refused_ = true;
         return;
@@ -155,6 +172,7 @@ class ColumnUses {
         sides_.push_back(*side);
       } else if (auto size = StretchResizeSize(function, child)) {
         resizes_.push_back(*size);
+        resize_uses_.push_back(&slot);
       } else {
         refused_ = true;
       }
@@ -191,6 +209,7 @@ class ColumnUses {
   std::set<BindingKey> bindings_;
   std::vector<int32_t> sides_;
   std::vector<std::pair<int32_t, int32_t>> resizes_;
+  std::vector<duckdb::unique_ptr<Expression>*> resize_uses_;  // where each of resizes_ is, in the plan
   bool refused_ = false;
 };
 
@@ -229,7 +248,9 @@ void PushModelInputSize(duckdb::OptimizerExtensionInput&, duckdb::unique_ptr<Log
     uses.Classify(*root);
     FileRowReader* reader = FileScanReader(get->bind_data.get());
     if (const auto side = uses.PictureSide(*root)) reader->HintMinimumPictureSide(*side);
-    if (const auto size = uses.ExactResize(*root)) reader->HintExactResize(size->first, size->second);
+    if (const auto size = uses.ExactResize(*root)) {
+      if (reader->HintExactResize(size->first, size->second)) uses.DropResizes();
+    }
   }
 }
 

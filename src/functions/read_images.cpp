@@ -83,10 +83,11 @@ class ImageRowReader : public FileRowReader {
     decode.min_height = std::max(decode.min_height, side);
   }
 
-  void HintExactResize(int32_t width, int32_t height) override {
-    if (target_width > 0 || decode.min_width > 0) return;  // size := (or a model's hint) decides
+  bool HintExactResize(int32_t width, int32_t height) override {
+    if (target_width > 0 || decode.min_width > 0) return false;  // size := (or a model's hint) decides
     exact_resize_width = width;
     exact_resize_height = height;
+    return true;
   }
 
   std::vector<std::pair<std::string, std::string>> ExplainDetails() const override {

@@ -116,7 +116,11 @@ FreeLists& ThisThread() {
 void* TakeSmallBlock(size_t bytes) {
   const size_t size_class = ClassOf(bytes);
   void* base = FreeLists::Usable() ? ThisThread().Take(size_class) : nullptr;
-  if (base == nullptr) base = c10::alloc_cpu(kHeaderBytes + (kSanitized ? bytes : ClassBytes(size_class)));
+  if (base == nullptr) {
+    // Blocks of classes that are never kept take exactly their request (no rounding to the class).
+    const bool kept = !kSanitized && ClassBytes(size_class) <= kLargestKeptSmallBlock;
+    base = c10::alloc_cpu(kHeaderBytes + (kept ? ClassBytes(size_class) : bytes));
+  }
   *static_cast<Header*>(base) = Header{kHeaderMark, static_cast<uint32_t>(size_class)};
   return static_cast<char*>(base) + kHeaderBytes;
 }
