@@ -14,6 +14,11 @@
 //     y = Mul(Mul(x, a), 0.5)   or   y = Mul(Mul(x, 0.5), a)
 //   → y = gelu(x), ATen's one vectorized pass (its erf alone is a slow scalar loop here). The parts must
 //   have no other reader. 18 in convnext_tiny, 12 in swin_t.
+// - A convolution's output added to another value, as residual networks do: r any value, c only read by a
+//     y = Add(c, r)  (either order), c = Conv(x, w[, b]) with no fused activation
+//   → y = ConvAdd(x, w, b, r) at the Add's place, with the Conv's attributes: the convolution adds r as it
+//   writes (ops/convolution.cpp). Of two such Convs (a projection shortcut) the later one takes the Add.
+//   16 in resnet50.
 // - A Relu that alone reads the output of a node whose kernel applies fused activations (Conv, Add)
 //   becomes that node's activation.
 #include <onnx/onnx_pb.h>
@@ -228,6 +233,40 @@ void GraphPlan::FuseMatMulAdd() {
       dropped[multiply] = true;
       break;
     }
+  }
+  DropSteps(dropped);
+}
+
+void GraphPlan::FuseConvAdd() {
+  const OperatorSchema* fused = Operators().Find(kFusedDomain, "ConvAdd", 1);
+  if (fused == nullptr) return;
+  const std::vector<int> reads = ReadCounts();
+  const std::vector<int> producer = Producers();
+  std::vector<bool> dropped(steps_.size(), false);
+  for (Step& add : steps_) {
+    if (!IsOperator(*add.node, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1 ||
+        add.activation != FusedActivation::kNone) {
+      continue;
+    }
+    int convolution = -1, residual = -1;
+    for (int side = 0; side < 2; side++) {
+      const int candidate = SoleProducer(add.inputs[side], "Conv", producer, reads);
+      if (candidate < 0 || candidate <= convolution || add.inputs[1 - side] < 0) continue;
+      const Step& step = steps_[candidate];
+      if (step.activation != FusedActivation::kNone || step.inputs.size() < 2 || step.inputs.size() > 3) continue;
+      convolution = candidate;
+      residual = add.inputs[1 - side];
+    }
+    if (convolution < 0) continue;
+    const Step& step = steps_[convolution];
+    std::vector<int> inputs = step.inputs;
+    inputs.resize(3, -1);
+    inputs.push_back(residual);
+    add.node = step.node;
+    add.opset = step.opset;
+    add.inputs = std::move(inputs);
+    add.schema = fused;
+    dropped[convolution] = true;
   }
   DropSteps(dropped);
 }

@@ -235,6 +235,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   plan->FuseSiLU();
   plan->FuseGelu();
   plan->FuseMatMulAdd();
+  plan->FuseConvAdd();
   plan->FuseActivations();
   plan->ComputeReleases();
   return plan;

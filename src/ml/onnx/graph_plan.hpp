@@ -92,6 +92,7 @@ class GraphPlan {
   void FuseSiLU();
   void FuseGelu();
   void FuseMatMulAdd();
+  void FuseConvAdd();
   void FuseActivations();
   // The step producing each slot (-1: none); the step producing `slot` when it is an `op_type` node with
   // one output that only one reader reads, else -1.

@@ -3,8 +3,9 @@
 // reads the value before the Relu; a MatMul by a constant and its constant bias become one step only when
 // nothing else reads the product; kernels that compute in place (Add) never overwrite a value another
 // node, a graph output, a view or the caller's input still needs; spelled-out hard-swish, SiLU and GELU
-// become one step only when nothing else reads their parts. Small graphs built here, checked against
-// values computed by hand.
+// become one step only when nothing else reads their parts; a Conv added to another value becomes one step
+// that broadcasts it as Add does and overwrites it only when nothing else needs it. Small graphs built here, checked
+// against values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -344,6 +345,128 @@ TEST(OnnxPlanTest, MatMulAddIsNotFusedWhenTheProductIsReadElsewhereOrNotByConsta
   ExpectNear(result.value()[0].Values<float>(), linear);
   ExpectNear(result.value()[1].Values<float>(), negated_product);
   ExpectNear(result.value()[2].Values<float>(), linear);
+}
+
+std::vector<float> Plus(std::vector<float> a, const std::vector<float>& b) {
+  for (size_t i = 0; i < a.size(); i++) a[i] += b[i];
+  return a;
+}
+
+std::vector<float> Negated(std::vector<float> values) {
+  for (float& value : values) value = -value;
+  return values;
+}
+
+TEST(OnnxPlanTest, ConvAddedToAValueBecomesOneStepWithTheRelu) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Add", {"X", "c"}, "a");  // the residual first; it is the caller's input
+  graph.Node("Relu", {"a"}, "Y");
+  graph.Output("Y", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 1 nodes"), std::string::npos) << model->Describe();
+  HostTensor input = HostTensor::From(ElementType::kFloat, {1, 2, 2, 2}, kInput);
+  auto result = model->Run({input});
+  ASSERT_TRUE(result.ok()) << result.error();
+  ExpectNear(result.value()[0].Values<float>(), Relu(Plus(Conv1x1(kInput), kInput)));
+  EXPECT_EQ(input.Values<float>(), kInput);
+}
+
+TEST(OnnxPlanTest, ConvAddOfTwoConvolutionsAndOfValuesStillNeeded) {
+  // A projection shortcut: Add(Conv(X), Conv(-X)) (written into the first Conv's output); a residual
+  // e = Conv(-X) that a later Mul reads again (never overwritten); f = exp(-X) and a Conv without bias.
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Floats("Two", {1}, {2.0F});
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Neg", {"X"}, "n");
+  graph.Node("Conv", {"n", "W", "B"}, "d");
+  graph.Node("Add", {"c", "d"}, "P");
+  graph.Node("Conv", {"n", "W", "B"}, "e");
+  graph.Node("Conv", {"X", "W", "B"}, "g");
+  graph.Node("Add", {"g", "e"}, "Q");
+  graph.Node("Mul", {"e", "Two"}, "T");
+  graph.Node("Exp", {"n"}, "f");
+  graph.Node("Conv", {"X", "W"}, "h");  // no bias
+  graph.Node("Add", {"f", "h"}, "R");
+  graph.Output("P", {1, 2, 2, 2});
+  graph.Output("Q", {1, 2, 2, 2});
+  graph.Output("T", {1, 2, 2, 2});
+  graph.Output("R", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 8 nodes"), std::string::npos) << model->Describe();
+  for (int run = 0; run < 2; run++) {
+    auto outputs = RunFloats(*model, kInput);
+    ASSERT_EQ(outputs.size(), 4U);
+    const std::vector<float> e = Conv1x1(Negated(kInput));
+    std::vector<float> f(8), t(8);
+    for (int i = 0; i < 8; i++) {
+      f[i] = std::exp(-kInput[i]);
+      t[i] = e[i] * 2.0F;
+    }
+    std::vector<float> unbiased = Conv1x1(kInput);
+    for (int i = 0; i < 8; i++) unbiased[i] -= i < 4 ? 0.25F : -1.0F;
+    ExpectNear(outputs[0], Plus(Conv1x1(kInput), Conv1x1(Negated(kInput))));
+    ExpectNear(outputs[1], Plus(Conv1x1(kInput), e));
+    ExpectNear(outputs[2], t);
+    ExpectNear(outputs[3], Plus(unbiased, f));
+  }
+}
+
+TEST(OnnxPlanTest, ConvAddBroadcastsTheOtherValueAsAddDoes) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Floats("D", {2, 1, 1}, {0.5F, -1.0F});     // narrower: per channel
+  graph.Floats("E", {2, 1, 1, 1}, {1.0F, -2.0F});  // wider: a batch of two
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Add", {"c", "D"}, "Y");
+  graph.Node("Conv", {"X", "W", "B"}, "d");
+  graph.Node("Add", {"E", "d"}, "Z");
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {2, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 2 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 2U);
+  const std::vector<float> conv = Conv1x1(kInput);
+  std::vector<float> y(8), z(16);
+  for (int i = 0; i < 8; i++) {
+    y[i] = conv[i] + (i < 4 ? 0.5F : -1.0F);
+    z[i] = conv[i] + 1.0F;
+    z[8 + i] = conv[i] - 2.0F;
+  }
+  ExpectNear(outputs[0], y);
+  ExpectNear(outputs[1], z);
+}
+
+TEST(OnnxPlanTest, ConvAddIsNotFusedWhenTheConvOutputIsReadElsewhereOrHasItsOwnRelu) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Add", {"c", "X"}, "Y");
+  graph.Node("Neg", {"c"}, "N");  // c has a second reader
+  graph.Node("Conv", {"X", "W", "B"}, "d");
+  graph.Node("Relu", {"d"}, "r");
+  graph.Node("Add", {"r", "X"}, "Z");  // the Relu fuses into the Conv, which then keeps its own step
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("N", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 5 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  ExpectNear(outputs[0], Plus(Conv1x1(kInput), kInput));
+  ExpectNear(outputs[1], Negated(Conv1x1(kInput)));
+  ExpectNear(outputs[2], Plus(Relu(Conv1x1(kInput)), kInput));
 }
 
 TEST(OnnxPlanTest, SiLUIsNotFusedWhenTheSigmoidIsReadElsewhereOrGatesAnotherValue) {

@@ -106,7 +106,16 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
   at::Tensor output;
   if (has_residual) {
-    const at::Tensor planar_residual = one_dimensional ? residual.unsqueeze(2) : residual;
+    // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.
+    std::vector<int64_t> output_shape = planar_output;
+    if (one_dimensional) output_shape.erase(output_shape.begin() + 2);
+    if (residual.dim() > static_cast<int64_t>(output_shape.size())) return at::Tensor();
+    for (int64_t axis = 1; axis <= residual.dim(); axis++) {
+      const int64_t size = residual.size(-axis);
+      if (size != 1 && size != output_shape[output_shape.size() - axis]) return at::Tensor();
+    }
+    const at::Tensor broadcast = residual.expand(output_shape);
+    const at::Tensor planar_residual = one_dimensional ? broadcast.unsqueeze(2) : broadcast;
     if (residual_exclusive && planar_residual.scalar_type() == at::kFloat &&
         planar_residual.sizes() == at::IntArrayRef(planar_output) &&
         planar_residual.is_contiguous(at::MemoryFormat::ChannelsLast) && planar_residual.storage_offset() == 0) {

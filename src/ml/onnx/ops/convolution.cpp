@@ -110,19 +110,22 @@ void CheckBias(const at::Tensor& bias, int64_t outputs) {
   }
 }
 
-// ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype, with
-// `activation` applied.
+// ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype, plus an
+// optional `residual` (broadcast as Add does), with `activation` applied. `residual_exclusive`: the
+// output may be written into the residual's memory.
 at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
-                    FusedActivation activation = FusedActivation::kNone) {
+                    FusedActivation activation = FusedActivation::kNone, const at::Tensor& residual = at::Tensor(),
+                    bool residual_exclusive = false) {
   const int64_t group = CheckConvolutionShapes(node, x, w, false);
   WindowGeometry window = ReadConvolutionWindow(node, w);
   ApplyAutoPad(node, x.sizes().slice(2), window);
   CheckBias(bias, w.size(0));
-  if (onednn::TakesConvolution(x, w)) {
-    at::Tensor y = onednn::ConvolveOnOneDnn(x, w, bias, window, group, activation);
+  if (onednn::TakesConvolution(x, w) && (!residual.defined() || residual.scalar_type() == at::kFloat)) {
+    at::Tensor y = onednn::ConvolveOnOneDnn(x, w, bias, window, group, activation, residual, residual_exclusive);
     if (y.defined()) return y;
   }
   at::Tensor y = ConvolveOnAten(x, w, bias, window, group);
+  if (residual.defined()) y = at::add(y, residual);
   ApplyActivationInPlace(y, activation);  // y is new: overwrite it
   return y;
 }
@@ -132,6 +135,24 @@ std::vector<at::Tensor> Conv(NodeContext& node) {
   const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
   const at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias, node.activation());
   return {y.to(x.scalar_type())};
+}
+
+// The plan's fusion of Add(Conv(x, w, b), r) (graph_fusion.cpp; inputs x, w, b or none, r), with its fused
+// activation: the convolution adds r as it writes its output (oneDNN's sum post-operation), into r's own
+// memory when this is r's last use, as ONNX Runtime's FusedConv with a sum. Other types than float32 take
+// the unfused route: the convolution in float32 rounded to x's type, then the Add.
+std::vector<at::Tensor> FusedConvAdd(NodeContext& node) {
+  const at::Tensor& x = node.input(0);
+  const at::Tensor& residual = node.input(3);
+  const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
+  if (x.scalar_type() == at::kFloat && residual.scalar_type() == at::kFloat) {
+    return {Convolve(node, x, ToCpuComputeType(node.input(1)), bias, node.activation(), residual,
+                     node.input_is_exclusive(3))};
+  }
+  at::Tensor y =
+      at::add(Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias).to(x.scalar_type()), residual);
+  ApplyActivationInPlace(y, node.activation());
+  return {y};
 }
 
 // The begin and end crop of each spatial axis of a transposed convolution's full output (negative: zeros
@@ -341,6 +362,7 @@ std::vector<at::Tensor> QLinearConv(NodeContext& node) {
 
 void RegisterConvolutionOperators(OperatorRegistry& registry) {
   registry.Add("Conv", 1, kMaxOpset, Conv).applies_fused_activation = true;
+  registry.Add("ConvAdd", 1, kMaxOpset, FusedConvAdd, kFusedDomain).applies_fused_activation = true;
   registry.Add("ConvTranspose", 1, kMaxOpset, ConvTranspose);
   registry.Add("ConvInteger", 10, kMaxOpset, ConvInteger);
   registry.Add("QLinearConv", 10, kMaxOpset, QLinearConv);
