@@ -6,8 +6,8 @@
 // bench/onnxruntime_engine.mjs, which speak one line protocol. Each is warmed up, then ROUNDS rounds run
 // about ROUND_SECONDS of calls on one engine then the other (the first alternating each round) while
 // the other waits idle, so both see the same machine; each side's best round counts. Once per model
-// (its first row) both dump their outputs for the same inputs and the driver prints the largest
-// difference. With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
+// and batch (its first row) both dump their outputs for the same inputs and the driver prints the
+// largest difference. With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
 // both engines' profilers on and prints their per-op-type times.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -121,8 +121,8 @@ async function benchmark() {
   const agreements = [];
   for (const model of manifest) {
     if (only.length > 0 && !only.includes(model.name)) continue;
-    let checked = false;
     for (const batch of Object.keys(model.batches)) {
+      let checked = false;  // outputs compared once per batch: kernels differ by batch size
       for (const threads of [1, 2]) {
         const row = await measureRow(model, batch, threads, !checked);
         if (!checked) agreements.push([model.name, batch, row.agreement]);

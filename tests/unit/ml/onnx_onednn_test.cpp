@@ -1,5 +1,6 @@
 // The ONNX executor's direct oneDNN kernels (ml/onnx/onednn/) against ATen computing the same thing in
 // float64: convolutions (1-D and 2-D, groups and depthwise, strides, dilations, asymmetric padding, bias,
+// Winograd's 3x3 kernels on batches of several,
 // each fused activation, the fused residual sum written into the residual's memory or into a new
 // tensor), inner products with (N, K) and (K, N) weights, batched products of transposed and broadcast
 // operands, max and average pooling (padding counted or not) and their global forms, softmax and
@@ -80,6 +81,8 @@ std::vector<ConvolutionCase> ConvolutionCases() {
       {2, 4, 6, 1, 9, 31, {1, 7}, {1, 3}, {1, 1}, {0, 3}, {0, 2}, true, kRelu},          // uneven window
       {4, 6, 10, 2, 0, 37, {5}, {2}, {1}, {2}, {1}, true, kSilu},                        // 1-D
       {1, 1, 4, 1, 0, 64, {3}, {1}, {3}, {0}, {0}, false, kNone},                        // 1-D, one channel, dilated
+      {4, 16, 32, 1, 12, 10, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true, kRelu},       // Winograd
+      {5, 32, 16, 1, 7, 9, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false, kNone},        // Winograd, no bias
   };
 }
 

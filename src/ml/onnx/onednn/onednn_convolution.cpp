@@ -1,6 +1,8 @@
 // Convolutions on oneDNN directly (see onednn_convolution.hpp).
 #include "ml/onnx/onednn/onednn_convolution.hpp"
 
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -20,16 +22,39 @@ struct PlanarConvolution {
   bool grouped_weights = false;  // weights described as (group, M / group, C / group, kh, kw)
 };
 
-std::string KeyOf(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual) {
-  return "conv " + DimsKey(planar.source) + " w" + DimsKey(planar.weights) + " g" + std::to_string(planar.group) +
-         " s" + DimsKey(planar.strides) + " d" + DimsKey(planar.dilations) + " p" + DimsKey(planar.padding_begin) +
-         "/" + DimsKey(planar.padding_end) + (bias ? " bias" : "") + " " + ActivationName(activation) +
-         (residual ? " sum" : "");
+// Batches smaller than this keep the direct kernel: Winograd's transformed weights are 16/9 or 4 times
+// the 3x3 weights, and at batch 1 streaming them costs more than the arithmetic saved (resnet50 batch 1:
+// 42 ms direct, 45 ms Winograd; batch 16: 672 ms direct, 640 ms Winograd).
+constexpr int64_t kWinogradMinBatch = 4;
+
+// Whether a convolution is one oneDNN may compute with Winograd's minimal filtering (F(2x2, 3x3) or
+// F(4x4, 3x3)): 3x3, stride 1, no dilation, one group, channels in 16s (its blocked layouts), a batch of
+// at least kWinogradMinBatch, and QUARRY_ONNX_WINOGRAD not "0" (read once). About twice as fast as the
+// direct kernel on these layers, it needs the data in oneDNN's blocked layout: two reorders around it.
+bool SuitsWinograd(const PlanarConvolution& planar) {
+  static const bool allowed = [] {
+    const char* setting = std::getenv("QUARRY_ONNX_WINOGRAD");
+    return setting == nullptr || std::strcmp(setting, "0") != 0;
+  }();
+  const memory::dims& w = planar.weights;
+  return allowed && planar.source[0] >= kWinogradMinBatch && planar.group == 1 && w.size() == 4 && w[2] == 3 &&
+         w[3] == 3 && w[0] % 16 == 0 && w[1] % 16 == 0 && planar.strides == memory::dims{1, 1} &&
+         planar.dilations == memory::dims{0, 0};
 }
 
-Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual) {
-  const memory::desc source = DescribePlain(planar.source, memory::format_tag::nhwc);
-  const memory::desc destination = DescribePlain(planar.destination, memory::format_tag::nhwc);
+std::string KeyOf(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual,
+                  bool winograd) {
+  return std::string(winograd ? "winograd " : "") + "conv " + DimsKey(planar.source) + " w" + DimsKey(planar.weights) +
+         " g" + std::to_string(planar.group) + " s" + DimsKey(planar.strides) + " d" + DimsKey(planar.dilations) +
+         " p" + DimsKey(planar.padding_begin) + "/" + DimsKey(planar.padding_end) + (bias ? " bias" : "") + " " +
+         ActivationName(activation) + (residual ? " sum" : "");
+}
+
+// The primitive for `planar`: direct on channels-last data, or Winograd on the blocked layout it picks.
+Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual, bool winograd) {
+  const memory::format_tag data_tag = winograd ? memory::format_tag::any : memory::format_tag::nhwc;
+  const memory::desc source = DescribePlain(planar.source, data_tag);
+  const memory::desc destination = DescribePlain(planar.destination, data_tag);
   const memory::desc weights(planar.weights, memory::data_type::f32, memory::format_tag::any);
   const memory::desc bias_layout =
       bias ? DescribePlain({planar.destination[1]}, memory::format_tag::x) : memory::desc();
@@ -39,8 +64,9 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
   AppendActivation(post_operations, activation);
   attributes.set_post_ops(post_operations);
   const dnnl::convolution_forward::desc description(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, source, weights, bias_layout,
-      destination, planar.strides, planar.dilations, planar.padding_begin, planar.padding_end);
+      dnnl::prop_kind::forward_inference,
+      winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct, source, weights,
+      bias_layout, destination, planar.strides, planar.dilations, planar.padding_begin, planar.padding_end);
   const dnnl::convolution_forward::primitive_desc primitive(description, attributes, CpuEngine());
   Prepared prepared;
   prepared.primitive = dnnl::convolution_forward(primitive);
@@ -50,6 +76,45 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
                       {DNNL_ARG_DST, primitive.dst_desc()}};
   if (bias) prepared.layouts.emplace(DNNL_ARG_BIAS, primitive.bias_desc());
   return prepared;
+}
+
+// Runs a primitive on oneDNN's blocked layouts (Winograd): the channels-last `source` (and `residual`)
+// reordered into them, the output reordered back to channels-last, into the residual's memory when
+// `residual_exclusive` and it is channels-last.
+at::Tensor ConvolveBlocked(const Prepared& prepared, const PlanarConvolution& planar, const at::Tensor& source,
+                           const at::Tensor& weights, const at::Tensor& bias, const at::Tensor& residual,
+                           bool residual_exclusive) {
+  auto bytes_for = [&](int argument) {
+    return at::empty({static_cast<int64_t>(prepared.layout(argument).get_size())}, source.options().dtype(at::kByte));
+  };
+  const memory::desc plain_source = DescribePlain(planar.source, memory::format_tag::nhwc);
+  const memory::desc plain_destination = DescribePlain(planar.destination, memory::format_tag::nhwc);
+  const at::Tensor blocked_source = bytes_for(DNNL_ARG_SRC);
+  Reorder(plain_source, source.data_ptr(), prepared.layout(DNNL_ARG_SRC), blocked_source.data_ptr());
+  const at::Tensor blocked_output = bytes_for(DNNL_ARG_DST);
+  at::Tensor plain_residual;
+  if (residual.defined()) {
+    plain_residual = residual.contiguous(at::MemoryFormat::ChannelsLast);
+    Reorder(plain_destination, plain_residual.data_ptr(), prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr());
+  }
+  std::unordered_map<int, dnnl::memory> arguments = {
+      {DNNL_ARG_SRC, Wrap(prepared.layout(DNNL_ARG_SRC), blocked_source.data_ptr())},
+      {DNNL_ARG_WEIGHTS, Wrap(prepared.layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
+      {DNNL_ARG_DST, Wrap(prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr())}};
+  at::Tensor plain_bias;
+  if (bias.defined()) {
+    plain_bias = bias.contiguous();
+    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
+  }
+  Execute(prepared, std::move(arguments));
+  const bool into_residual = residual_exclusive && plain_residual.defined() &&
+                             plain_residual.data_ptr() == residual.data_ptr() && residual.storage_offset() == 0;
+  at::Tensor output = into_residual
+                          ? residual
+                          : at::empty(std::vector<int64_t>(planar.destination.begin(), planar.destination.end()),
+                                      source.options().memory_format(at::MemoryFormat::ChannelsLast));
+  Reorder(prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr(), plain_destination, output.data_ptr());
+  return output;
 }
 
 }  // namespace
@@ -93,9 +158,19 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
 
   const bool has_bias = bias.defined();
   const bool has_residual = residual.defined();
-  const std::shared_ptr<const Prepared> prepared =
-      CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual),
-                      [&] { return Create(planar, has_bias, activation, has_residual); });
+  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  auto prepare = [&](bool winograd) {
+    return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd),
+                           [&] { return Create(planar, has_bias, activation, has_residual, winograd); });
+  };
+  // Winograd takes a residual of the output's own shape (reordered into its layout as it is).
+  std::shared_ptr<const Prepared> prepared;
+  if (!one_dimensional && SuitsWinograd(planar) &&
+      (!has_residual || residual.sizes() == at::IntArrayRef(planar_output))) {
+    prepared = prepare(true);
+  }
+  const bool winograd = prepared != nullptr;
+  if (!winograd) prepared = prepare(false);
   if (prepared == nullptr) return at::Tensor();
 
   const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
@@ -103,7 +178,7 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
       DescribePlain(planar.weights, planar.grouped_weights ? memory::format_tag::goihw : memory::format_tag::oihw);
   const at::Tensor weights = ReorderedConstant(w, plain_weights, prepared->layout(DNNL_ARG_WEIGHTS));
 
-  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  if (winograd) return ConvolveBlocked(*prepared, planar, source, weights, bias, residual, residual_exclusive);
   at::Tensor output;
   if (has_residual) {
     // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.

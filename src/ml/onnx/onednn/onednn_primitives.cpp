@@ -75,6 +75,11 @@ std::string LayoutKey(const dnnl::memory::desc& desc) {
     for (int i = 0; i < blocking.inner_nblks; i++) {
       key += ":b" + std::to_string(blocking.inner_idxs[i]) + "/" + std::to_string(blocking.inner_blks[i]);
     }
+  } else if (data.format_kind != dnnl_format_kind_undef && data.format_kind != dnnl_format_kind_any) {
+    // An opaque kind (Winograd, packed): every byte of its description tells variants apart.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&data.format_desc);
+    key += ":o";
+    for (size_t i = 0; i < sizeof(data.format_desc); i++) key += std::to_string(bytes[i]) + ",";
   }
   key += ":e" + std::to_string(static_cast<int>(data.extra.flags));
   return key;
@@ -97,6 +102,21 @@ at::Tensor ReorderedConstant(const at::Tensor& source, const dnnl::memory::desc&
     stream.wait();
     return reordered;
   });
+}
+
+void Reorder(const dnnl::memory::desc& from_layout, const void* from, const dnnl::memory::desc& to_layout, void* to) {
+  const std::shared_ptr<const Prepared> prepared =
+      CachedPrimitive("reorder " + LayoutKey(from_layout) + " to " + LayoutKey(to_layout), [&] {
+        const dnnl::reorder::primitive_desc primitive(CpuEngine(), from_layout, CpuEngine(), to_layout,
+                                                      ScratchpadAttributes());
+        Prepared made;
+        made.primitive = dnnl::reorder(primitive);
+        made.scratchpad = primitive.scratchpad_desc();
+        made.layouts = {{DNNL_ARG_SRC, from_layout}, {DNNL_ARG_DST, to_layout}};
+        return made;
+      });
+  if (prepared == nullptr) throw OnnxError("oneDNN cannot reorder between these layouts");
+  Execute(*prepared, {{DNNL_ARG_SRC, Wrap(from_layout, from)}, {DNNL_ARG_DST, Wrap(to_layout, to)}});
 }
 
 std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const std::function<Prepared()>& make) {

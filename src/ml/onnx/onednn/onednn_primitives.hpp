@@ -72,6 +72,10 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
 // waits for it.
 void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments);
 
+// Copies the data at `from` in `from_layout` to `to` in `to_layout` (the same dimensions), with a reorder
+// primitive created once per pair of layouts.
+void Reorder(const dnnl::memory::desc& from_layout, const void* from, const dnnl::memory::desc& to_layout, void* to);
+
 // A memory object over `data` (not owned) in `layout`.
 dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data);
 
