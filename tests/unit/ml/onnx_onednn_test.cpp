@@ -4,10 +4,11 @@
 // each fused activation, the fused residual sum written into the residual's memory or into a new
 // tensor), inner products with (N, K) and (K, N) weights, batched products of transposed and broadcast
 // operands, max and average pooling (padding counted or not) and their global forms, softmax and
-// log-softmax along any axis; and the caches: a weight reused at other shapes, a weight changed in place, other thread
-// counts.
+// log-softmax along any axis; small work kept on the calling thread; and the caches: a weight reused at other shapes, a
+// weight changed in place, other thread counts.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <omp.h>
 
 #include <cstdint>
 #include <limits>
@@ -300,6 +301,21 @@ TEST_F(OneDnnTest, SoftmaxMatchesAtenAlongEveryAxis) {
   const at::Tensor view = x.transpose(1, 3);
   EXPECT_LT(RelativeDifference(onednn::Softmax(view, 3, false), at::softmax(view.to(at::kDouble), 3)), 1e-6);
   EXPECT_FALSE(onednn::Softmax(x.to(at::kDouble), 3, false).defined());
+}
+
+TEST_F(OneDnnTest, SmallWorkRunsOnTheCallingThreadAlone) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(2);
+  {
+    const onednn::SmallWorkOnOneThread small(onednn::kOneThreadMaxWork - 1);
+    EXPECT_EQ(omp_get_max_threads(), 1);
+  }
+  EXPECT_EQ(omp_get_max_threads(), 2);
+  {
+    const onednn::SmallWorkOnOneThread large(onednn::kOneThreadMaxWork);
+    EXPECT_EQ(omp_get_max_threads(), 2);
+  }
+  at::set_num_threads(threads);
 }
 
 }  // namespace

@@ -159,6 +159,9 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   const bool has_bias = bias.defined();
   const bool has_residual = residual.defined();
   const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  const SmallWorkOnOneThread small(planar.destination[0] * planar.destination[1] * planar.destination[2] *
+                                   planar.destination[3] * planar.weights[planar.weights.size() - 3] * kernel_height *
+                                   kernel_width);
   auto prepare = [&](bool winograd) {
     return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd),
                            [&] { return Create(planar, has_bias, activation, has_residual, winograd); });

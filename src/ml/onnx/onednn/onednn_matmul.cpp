@@ -53,6 +53,7 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weig
   const int64_t outputs = weight_is_output_major ? weight.size(0) : weight.size(1);
   const memory::dims source = {rows, depth}, weights = {outputs, depth};
   const bool has_bias = bias.defined();
+  const SmallWorkOnOneThread small(rows * depth * outputs);
   const std::shared_ptr<const Prepared> prepared =
       CachedPrimitive("inner product " + DimsKey(source) + " w" + DimsKey(weights) + (has_bias ? " bias " : " ") +
                           ActivationName(activation),
@@ -96,6 +97,7 @@ at::Tensor BatchedMatMul(const at::Tensor& a, const at::Tensor& b) {
   at::Tensor output = at::empty(shape, a.options());
   const memory::desc source = DescribeTensor(left), weights = DescribeTensor(right);
   const memory::desc destination = DescribeTensor(output);
+  const SmallWorkOnOneThread small(output.numel() * left.size(-1));
   const std::shared_ptr<const Prepared> prepared =
       CachedPrimitive("matmul " + LayoutKey(source) + " w" + LayoutKey(weights) + " d" + LayoutKey(destination),
                       [&] { return CreateMatMul(source, weights, destination); });

@@ -149,6 +149,18 @@ std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const st
   return prepared;
 }
 
+SmallWorkOnOneThread::SmallWorkOnOneThread(int64_t work) {
+  if (work >= kOneThreadMaxWork || omp_in_parallel()) return;
+  const int threads = omp_get_max_threads();
+  if (threads <= 1) return;
+  restore_ = threads;
+  omp_set_num_threads(1);
+}
+
+SmallWorkOnOneThread::~SmallWorkOnOneThread() {
+  if (restore_ > 0) omp_set_num_threads(restore_);
+}
+
 dnnl::primitive_attr ScratchpadAttributes() {
   dnnl::primitive_attr attributes;
   attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
