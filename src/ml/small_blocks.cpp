@@ -81,8 +81,7 @@ class FreeLists {
   bool Keep(void* base, size_t size_class) {
     const size_t bytes = ClassBytes(size_class);
     auto& list = lists_[size_class];
-    if (bytes > kLargestKeptSmallBlock || list.size() >= kSmallBlocksPerClass ||
-        kept_bytes_ + bytes > kSmallBlocksKeptPerThread) {
+    if (list.size() >= kSmallBlocksPerClass || kept_bytes_ + bytes > kSmallBlocksKeptPerThread) {
       return false;
     }
     if (list.capacity() == 0) list.reserve(kSmallBlocksPerClass);
@@ -117,9 +116,8 @@ void* TakeSmallBlock(size_t bytes) {
   const size_t size_class = ClassOf(bytes);
   void* base = FreeLists::Usable() ? ThisThread().Take(size_class) : nullptr;
   if (base == nullptr) {
-    // Blocks of classes that are never kept take exactly their request (no rounding to the class).
-    const bool kept = !kSanitized && ClassBytes(size_class) <= kLargestKeptSmallBlock;
-    base = c10::alloc_cpu(kHeaderBytes + (kept ? ClassBytes(size_class) : bytes));
+    // Never kept under a sanitizer: a block takes exactly its request, so overruns past it are caught.
+    base = c10::alloc_cpu(kHeaderBytes + (kSanitized ? bytes : ClassBytes(size_class)));
   }
   *static_cast<Header*>(base) = Header{kHeaderMark, static_cast<uint32_t>(size_class)};
   return static_cast<char*>(base) + kHeaderBytes;

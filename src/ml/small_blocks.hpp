@@ -3,16 +3,14 @@
 // states, a batch-1 activation) are made and freed by the thousand per call; glibc's aligned allocation
 // with its bin consolidation cost ~10% of a small model's time (Silero VAD). A freed block goes to the
 // free list of the thread that frees it, up to kSmallBlocksKeptPerThread bytes and kSmallBlocksPerClass
-// blocks of one class; the rest, and every block of a class over kLargestKeptSmallBlock, go back to
-// malloc. A thread's list is freed when the thread ends. Under AddressSanitizer nothing is kept.
+// blocks of one class; the rest go back to malloc. A thread's list is freed when the thread ends. Under
+// AddressSanitizer nothing is kept, and a block takes exactly its request.
 #pragma once
 
 #include <cstddef>
 
 namespace quarry::ml {
 
-// Blocks of classes up to this size are kept when freed.
-inline constexpr size_t kLargestKeptSmallBlock = size_t{256} << 10;
 // At most this many bytes of free blocks per thread, and this many blocks of one class.
 inline constexpr size_t kSmallBlocksKeptPerThread = size_t{4} << 20;
 inline constexpr size_t kSmallBlocksPerClass = 16;

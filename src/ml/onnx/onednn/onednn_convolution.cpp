@@ -78,6 +78,22 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
   return prepared;
 }
 
+// Runs the convolution `prepared` on data at `source` and `destination` in its own layouts, with the
+// reordered `weights` and the optional plain `bias`.
+void Run(const Prepared& prepared, const void* source, const at::Tensor& weights, void* destination,
+         const at::Tensor& bias) {
+  std::unordered_map<int, dnnl::memory> arguments = {
+      {DNNL_ARG_SRC, Wrap(prepared.layout(DNNL_ARG_SRC), source)},
+      {DNNL_ARG_WEIGHTS, Wrap(prepared.layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
+      {DNNL_ARG_DST, Wrap(prepared.layout(DNNL_ARG_DST), destination)}};
+  at::Tensor plain_bias;
+  if (bias.defined()) {
+    plain_bias = bias.contiguous();
+    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
+  }
+  Execute(prepared, std::move(arguments));
+}
+
 // Runs a primitive on oneDNN's blocked layouts (Winograd): the channels-last `source` (and `residual`)
 // reordered into them, the output reordered back to channels-last, into the residual's memory when
 // `residual_exclusive` and it is channels-last.
@@ -97,16 +113,7 @@ at::Tensor ConvolveBlocked(const Prepared& prepared, const PlanarConvolution& pl
     plain_residual = residual.contiguous(at::MemoryFormat::ChannelsLast);
     Reorder(plain_destination, plain_residual.data_ptr(), prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr());
   }
-  std::unordered_map<int, dnnl::memory> arguments = {
-      {DNNL_ARG_SRC, Wrap(prepared.layout(DNNL_ARG_SRC), blocked_source.data_ptr())},
-      {DNNL_ARG_WEIGHTS, Wrap(prepared.layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
-      {DNNL_ARG_DST, Wrap(prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr())}};
-  at::Tensor plain_bias;
-  if (bias.defined()) {
-    plain_bias = bias.contiguous();
-    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
-  }
-  Execute(prepared, std::move(arguments));
+  Run(prepared, blocked_source.data_ptr(), weights, blocked_output.data_ptr(), bias);
   const bool into_residual = residual_exclusive && plain_residual.defined() &&
                              plain_residual.data_ptr() == residual.data_ptr() && residual.storage_offset() == 0;
   at::Tensor output = into_residual
@@ -205,16 +212,7 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   } else {
     output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
   }
-  std::unordered_map<int, dnnl::memory> arguments = {
-      {DNNL_ARG_SRC, Wrap(prepared->layout(DNNL_ARG_SRC), source.data_ptr())},
-      {DNNL_ARG_WEIGHTS, Wrap(prepared->layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
-      {DNNL_ARG_DST, Wrap(prepared->layout(DNNL_ARG_DST), output.data_ptr())}};
-  at::Tensor plain_bias;
-  if (has_bias) {
-    plain_bias = bias.contiguous();
-    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared->layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
-  }
-  Execute(*prepared, std::move(arguments));
+  Run(*prepared, source.data_ptr(), weights, output.data_ptr(), bias);
   return one_dimensional ? output.squeeze(2) : output;
 }
 
