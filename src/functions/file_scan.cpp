@@ -49,6 +49,8 @@ struct FileScanBindData : public duckdb::TableFunctionData {
   idx_t reader_column_count = 0;
   bool drop_invalid = false;
   uint32_t parts_per_file = 1;
+  // The most rows in one output chunk (HintRowsPerChunk: a model's batch size).
+  idx_t rows_per_chunk = STANDARD_VECTOR_SIZE;
   // Units of work (a part of a file) when the listing is complete.
   idx_t Units() const { return first_files.size() * parts_per_file; }
 };
@@ -89,6 +91,11 @@ RowOutcome FileRowReader::ReadRow(const io::ListedFile&, const RowRequest&) cons
 FileRowReader* FileScanReader(duckdb::FunctionData* bind_data) {
   auto* data = dynamic_cast<FileScanBindData*>(bind_data);
   return data != nullptr ? data->reader.get() : nullptr;
+}
+
+void HintRowsPerChunk(duckdb::FunctionData* bind_data, idx_t rows) {
+  auto* data = dynamic_cast<FileScanBindData*>(bind_data);
+  if (data != nullptr && rows > 0 && rows < STANDARD_VECTOR_SIZE) data->rows_per_chunk = rows;
 }
 
 namespace {
@@ -399,7 +406,7 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
 
   idx_t row = 0;
   uint64_t payload = 0;
-  while (row < STANDARD_VECTOR_SIZE && payload < kMaxChunkPayloadBytes) {
+  while (row < data.rows_per_chunk && payload < kMaxChunkPayloadBytes) {
     if (!local.file) {
       if (!ClaimWork(data, state, local)) break;
       CheckFileAccess(context, local.file->path, duckdb::FileType::FILE_TYPE_REGULAR);
@@ -478,6 +485,9 @@ duckdb::InsertionOrderPreservingMap<std::string> FileScanToString(duckdb::TableF
   result["Files"] = patterns;
   result["Listed"] = std::to_string(data.first_files.size()) + (data.complete ? " files" : "+ files (streamed)");
   for (auto& [name, value] : data.reader->ExplainDetails()) result[name] = value;
+  if (data.rows_per_chunk != STANDARD_VECTOR_SIZE) {
+    result["Chunks"] = std::to_string(data.rows_per_chunk) + " rows (a model's batch)";
+  }
   return result;
 }
 

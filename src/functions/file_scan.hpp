@@ -130,6 +130,12 @@ void WriteReaderScalar(duckdb::Vector* vector, duckdb::idx_t row, std::optional<
 // The reader of a file table function's bind data, or nullptr when `bind_data` is not a file scan's.
 FileRowReader* FileScanReader(duckdb::FunctionData* bind_data);
 
+// A hint from the optimizer for a file scan's bind data (others ignore it): its rows go to a function
+// that works in batches of `rows` (a model), so each output chunk holds at most that many. Every batch
+// but a file's or the scan's last is then full, and DuckDB's threads share the work in steps of one
+// batch rather than of up to 2,048 rows (a thread left alone with a long last chunk idles the others).
+void HintRowsPerChunk(duckdb::FunctionData* bind_data, duckdb::idx_t rows);
+
 // Makes the reader from the function's bind input (its own named parameters). Throws DuckDB's
 // BinderException / InvalidInputException for bad arguments.
 using FileRowReaderFactory = duckdb::unique_ptr<FileRowReader> (*)(duckdb::ClientContext& context,

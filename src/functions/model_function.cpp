@@ -285,12 +285,12 @@ void ExecuteOnText(duckdb::DataChunk& args, duckdb::ExpressionState& state, Fall
 
 }  // namespace
 
-std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression) {
+std::optional<ModelPictureInput> ModelPictureInputOf(const duckdb::BoundFunctionExpression& expression) {
   const auto* info = dynamic_cast<const ModelFunctionInfo*>(expression.function.function_info.get());
   if (info == nullptr || expression.children.size() != 1 || expression.children[0]->return_type != ImageType()) {
     return std::nullopt;
   }
-  return info->model->spec().input_size;
+  return ModelPictureInput{info->model->spec().input_size, info->model->spec().batch_size};
 }
 
 FallibleFunctionSets MakeModelFunctions(std::shared_ptr<const ml::LoadedModel> model) {

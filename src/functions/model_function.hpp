@@ -28,8 +28,15 @@ namespace quarry {
 // the model and its try_ twin.
 FallibleFunctionSets MakeModelFunctions(std::shared_ptr<const ml::LoadedModel> model);
 
-// When `expression` calls a model function (or its twin) on an image struct: the side in pixels the model resizes
-// pictures to (its input_size); otherwise nullopt. For the optimizer (model_input_pushdown.cpp).
-std::optional<int32_t> ModelPictureSide(const duckdb::BoundFunctionExpression& expression);
+// What a model function takes of an image struct: the side in pixels it resizes pictures to (its
+// input_size) and how many pictures it runs at once (its batch_size).
+struct ModelPictureInput {
+  int32_t side = 0;
+  int32_t batch_size = 0;
+};
+
+// When `expression` calls a model function (or its twin) on an image struct: what it takes of it;
+// otherwise nullopt. For the optimizer (model_input_pushdown.cpp).
+std::optional<ModelPictureInput> ModelPictureInputOf(const duckdb::BoundFunctionExpression& expression);
 
 }  // namespace quarry

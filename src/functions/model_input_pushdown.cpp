@@ -6,6 +6,7 @@
 #include "functions/model_input_pushdown.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <utility>
@@ -83,6 +84,7 @@ class ColumnUses {
     while (!refused_ && followed != bindings_.size()) {
       followed = bindings_.size();
       sides_.clear();
+      batch_sizes_.clear();
       resizes_.clear();
       resize_uses_.clear();
       Visit(root);
@@ -93,6 +95,20 @@ class ColumnUses {
   std::optional<int32_t> PictureSide(LogicalOperator& root) const {
     if (refused_ || sides_.empty() || !resizes_.empty() || InResult(root)) return std::nullopt;
     return *std::max_element(sides_.begin(), sides_.end());
+  }
+
+  // When PictureSide holds: the rows a chunk of the scan should hold so that it splits into full batches
+  // of every model the column feeds (the least common multiple of their batch sizes), or nullopt when
+  // that is more than DuckDB's vector holds anyway.
+  std::optional<duckdb::idx_t> BatchRows(LogicalOperator& root) const {
+    if (!PictureSide(root)) return std::nullopt;
+    duckdb::idx_t rows = 1;
+    for (const int32_t batch_size : batch_sizes_) {
+      if (batch_size <= 0) return std::nullopt;
+      rows = std::lcm(rows, static_cast<duckdb::idx_t>(batch_size));
+      if (rows >= STANDARD_VECTOR_SIZE) return std::nullopt;
+    }
+    return rows;
   }
 
   // The one size every use resizes the pictures to, when every use is image_resize(image, w, h).
@@ -168,8 +184,9 @@ class ColumnUses {
         return;
       }
       const auto& function = expression.Cast<duckdb::BoundFunctionExpression>();
-      if (auto side = ModelPictureSide(function)) {
-        sides_.push_back(*side);
+      if (auto input = ModelPictureInputOf(function)) {
+        sides_.push_back(input->side);
+        batch_sizes_.push_back(input->batch_size);
       } else if (auto size = StretchResizeSize(function, child)) {
         resizes_.push_back(*size);
         resize_uses_.push_back(&slot);
@@ -208,6 +225,7 @@ class ColumnUses {
 
   std::set<BindingKey> bindings_;
   std::vector<int32_t> sides_;
+  std::vector<int32_t> batch_sizes_;  // of the same models as sides_
   std::vector<std::pair<int32_t, int32_t>> resizes_;
   std::vector<duckdb::unique_ptr<Expression>*> resize_uses_;  // where each of resizes_ is, in the plan
   bool refused_ = false;
@@ -248,6 +266,7 @@ void PushModelInputSize(duckdb::OptimizerExtensionInput&, duckdb::unique_ptr<Log
     uses.Classify(*root);
     FileRowReader* reader = FileScanReader(get->bind_data.get());
     if (const auto side = uses.PictureSide(*root)) reader->HintMinimumPictureSide(*side);
+    if (const auto rows = uses.BatchRows(*root)) HintRowsPerChunk(get->bind_data.get(), *rows);
     if (const auto size = uses.ExactResize(*root)) {
       if (reader->HintExactResize(size->first, size->second)) uses.DropResizes();
     }

@@ -71,6 +71,7 @@ Result<std::shared_ptr<const LoadedModel>> LoadedModel::Load(const ModelSpec& sp
     }
     model->output_width_ = output.value().row_width();
     if (model->output_width_ <= 0) return Error{"the model's output is empty"};
+    model->takes_batches_ = model->WarmUp();
   }
   if (!model->labels_.empty() && static_cast<int64_t>(model->labels_.size()) != model->output_width_) {
     return Error{"the labels file '" + spec.labels_path + "' has " + std::to_string(model->labels_.size()) +
@@ -141,16 +142,29 @@ Result<std::vector<text::Encoding>> LoadedModel::EncodeText(std::string_view tex
   return encodings;
 }
 
+bool LoadedModel::WarmUp() const {
+  if (spec_.batch_size <= 1) return true;
+  Tensor batch;
+  batch.shape = {spec_.batch_size, 3, spec_.input_size, spec_.input_size};
+  constexpr int64_t kLargestWarmUpValues = int64_t{64} << 20;     // 256 MiB of floats: beyond, a query's
+  if (batch.element_count() > kLargestWarmUpValues) return true;  // own batches are as slow to set up
+  batch.values.assign(static_cast<size_t>(batch.element_count()), 0.0f);
+  auto output = runtime_->Run(batch);
+  return output.ok() && !output.value().shape.empty() && output.value().shape[0] == spec_.batch_size;
+}
+
 std::vector<Result<std::vector<float>>> LoadedModel::RunRows(const Tensor& batch) const {
   const int64_t rows = batch.shape.empty() ? 0 : batch.shape[0];
   std::vector<Result<std::vector<float>>> results;
   results.reserve(rows);
-  auto output = runtime_->Run(batch);
-  if (output.ok() && !output.value().shape.empty() && output.value().shape[0] == rows) {
-    for (int64_t row = 0; row < rows; row++) results.emplace_back(Row(output.value(), row));
-    return results;
+  if (takes_batches_ && rows > 1) {
+    auto output = runtime_->Run(batch);
+    if (output.ok() && !output.value().shape.empty() && output.value().shape[0] == rows) {
+      for (int64_t row = 0; row < rows; row++) results.emplace_back(Row(output.value(), row));
+      return results;
+    }
   }
-  // The batch failed: one row at a time, so only the rows that fail give errors.
+  // One row, or the batch failed: one row at a time, so only the rows that fail give errors.
   const int64_t width = batch.row_width();
   Tensor single;
   single.shape = batch.shape;

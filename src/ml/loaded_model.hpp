@@ -34,7 +34,9 @@ class LoadedModel {
   int64_t output_width() const { return output_width_; }
 
   // Runs a batch; when the whole batch fails, runs its rows one by one so one bad row does not take
-  // the batch with it. Returns one result per row: the output row, or the row's Error.
+  // the batch with it (a model that failed its load-time batch of spec().batch_size zero images runs
+  // every batch row by row straight away). Returns one result per row: the output row, or the row's
+  // Error.
   std::vector<Result<std::vector<float>>> RunRows(const Tensor& batch) const;
 
   // Text tasks: the tokenizer, the inputs the model takes (in order), and the encodings of one text: one
@@ -51,10 +53,17 @@ class LoadedModel {
   std::shared_ptr<ModelRuntime> runtime_;
   std::vector<Label> labels_;
   int64_t output_width_ = 0;
+  bool takes_batches_ = true;  // image tasks: whether a batch of batch_size zero images ran at load
   std::shared_ptr<const text::Tokenizer> tokenizer_;
   std::vector<std::string> text_inputs_;
   int64_t pad_id_ = 0;
   text::TruncationDirection truncation_direction_ = text::TruncationDirection::kRight;
+
+  // Image tasks: runs one batch of spec_.batch_size zero images, so that the first call of that shape
+  // (libtorch and oneDNN generate kernels and lay out weights for it: resnet18's first batch of 16 takes
+  // twice as long as the next) is paid here and not by the first query. False when the model fails on
+  // it (a model exported for one image at a time).
+  bool WarmUp() const;
 
   // Loads the tokenizer, checks the model's inputs and probes its output (text tasks).
   static Result<bool> LoadTextParts(LoadedModel& model);
