@@ -384,6 +384,20 @@ void WriteScanColumns(const FileScanGlobalState& state, const io::ListedFile& fi
   }
 }
 
+// The most rows the next chunk may take. One-row-per-file readers with a complete listing take their
+// files in shrinking steps towards the end (guided self-scheduling: a chunk takes at most the unclaimed
+// files over twice the threads), so the threads finish together instead of one decoding a last
+// chunk of a hundred pictures while the others idle. A model's batch (rows_per_chunk) is kept whole.
+idx_t ChunkRows(const FileScanBindData& data, const FileScanGlobalState& state) {
+  if (!data.complete || !data.reader->OneRowPerFile() || data.rows_per_chunk != STANDARD_VECTOR_SIZE) {
+    return data.rows_per_chunk;
+  }
+  const idx_t claimed = std::min(state.next_file.load(), data.Units());
+  const idx_t unclaimed = data.Units() - claimed;
+  const idx_t step = 2 * state.max_threads;
+  return std::clamp<idx_t>((unclaimed + step - 1) / step, 1, data.rows_per_chunk);
+}
+
 void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput& input, duckdb::DataChunk& output) {
   const auto& data = input.bind_data->Cast<FileScanBindData>();
   auto& state = input.global_state->Cast<FileScanGlobalState>();
@@ -404,9 +418,10 @@ void FileScanFunction(duckdb::ClientContext& context, duckdb::TableFunctionInput
     }
   }
 
+  const idx_t chunk_rows = ChunkRows(data, state);
   idx_t row = 0;
   uint64_t payload = 0;
-  while (row < data.rows_per_chunk && payload < kMaxChunkPayloadBytes) {
+  while (row < chunk_rows && payload < kMaxChunkPayloadBytes) {
     if (!local.file) {
       if (!ClaimWork(data, state, local)) break;
       CheckFileAccess(context, local.file->path, duckdb::FileType::FILE_TYPE_REGULAR);
