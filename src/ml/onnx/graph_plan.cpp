@@ -375,7 +375,7 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
   }
   try {
     NodeContext context(*step.node, step.opset, std::move(inputs), step.has_subgraph ? &runner : nullptr,
-                        step.activation);
+                        step.activation, step.memo.get());
     return step.schema->kernel(context);
   } catch (const OnnxError& error) {
     throw OnnxError(NodeLabel(*step.node) + ": " + error.what());

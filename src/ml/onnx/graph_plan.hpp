@@ -71,6 +71,7 @@ class GraphPlan {
     std::vector<size_t> handed_over;  // inputs whose value the step gets (not a copy): last use, read once
     FusedActivation activation = FusedActivation::kNone;
     bool has_subgraph = false;  // an If/Loop/Scan: runs with a SubgraphRunner, never folded
+    std::shared_ptr<KernelMemo> memo = std::make_shared<KernelMemo>();  // the kernel's, across runs
   };
 
   GraphPlan() = default;

@@ -12,9 +12,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
 #include <vector>
 
 namespace onnx {
@@ -40,6 +44,32 @@ inline constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
 void CheckAllocation(at::IntArrayRef shape, std::string_view what);
 
 class NodeContext;
+
+// Where a step's kernel keeps what it prepared for the inputs it last ran on (a convolution: its oneDNN
+// primitive and its reordered weight), so that the next call with the same shapes goes straight to the
+// computation instead of parsing attributes and looking up caches by long keys (at batch 1 that work cost
+// efficientnet_b0 ~10% of a call). One per step of a plan, living as long as the plan. Thread-safe (a plan
+// runs on several threads at once); the kernel checks that what it finds fits its inputs.
+class KernelMemo {
+ public:
+  // What Set stored, when it was a T; else null.
+  template <class T>
+  std::shared_ptr<const T> Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return type_ == std::type_index(typeid(T)) ? std::static_pointer_cast<const T>(value_) : nullptr;
+  }
+  template <class T>
+  void Set(std::shared_ptr<const T> value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    value_ = std::move(value);
+    type_ = std::type_index(typeid(T));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const void> value_;
+  std::type_index type_ = std::type_index(typeid(void));
+};
 
 // An activation the plan fused into the node producing its input (GraphPlan::FuseActivations): the node's kernel
 // applies it to its output, saving a pass over memory and a tensor (a convolution on oneDNN applies it
@@ -67,8 +97,8 @@ using Kernel = std::function<std::vector<at::Tensor>(NodeContext& node)>;
 class NodeContext {
  public:
   NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner,
-              FusedActivation activation = FusedActivation::kNone)
-      : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner), activation_(activation) {}
+              FusedActivation activation = FusedActivation::kNone, KernelMemo* memo = nullptr)
+      : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner), activation_(activation), memo_(memo) {}
 
   // The opset version of the node's domain that the model imports (e.g. 13).
   int opset() const { return opset_; }
@@ -86,6 +116,8 @@ class NodeContext {
   bool input_is_exclusive(size_t i) const;
   // The activation to apply to the output (kNone unless the plan fused one into this node).
   FusedActivation activation() const { return activation_; }
+  // The step's memo (null when the node runs outside a plan's step, e.g. folded at load).
+  KernelMemo* memo() const { return memo_; }
   // The number of outputs the node declares, and whether output i is named (wanted) at all.
   size_t output_count() const;
   bool output_wanted(size_t i) const;
@@ -115,6 +147,7 @@ class NodeContext {
   std::vector<at::Tensor> inputs_;
   const SubgraphRunner* runner_;
   FusedActivation activation_;
+  KernelMemo* memo_;
 };
 
 // Registration: `since` is the first opset version the kernel implements, `until` the last (inclusive).

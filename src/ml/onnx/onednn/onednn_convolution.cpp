@@ -1,6 +1,8 @@
 // Convolutions on oneDNN directly (see onednn_convolution.hpp).
 #include "ml/onnx/onednn/onednn_convolution.hpp"
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -13,14 +15,6 @@ namespace quarry::ml::onnx::onednn {
 namespace {
 
 using dnnl::memory;
-
-// A convolution's geometry as oneDNN takes it: always 2-D (1-D has a unit height), dilations less one.
-struct PlanarConvolution {
-  memory::dims source, weights, destination;
-  memory::dims strides, dilations, padding_begin, padding_end;
-  int64_t group = 1;
-  bool grouped_weights = false;  // weights described as (group, M / group, C / group, kh, kw)
-};
 
 // Batches smaller than this keep the direct kernel: Winograd's transformed weights are 16/9 or 4 times
 // the 3x3 weights, and at batch 1 streaming them costs more than the arithmetic saved (resnet50 batch 1:
@@ -79,18 +73,14 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
 }
 
 // Runs the convolution `prepared` on data at `source` and `destination` in its own layouts, with the
-// reordered `weights` and the optional plain `bias`.
+// reordered `weights` and the optional contiguous `bias`.
 void Run(const Prepared& prepared, const void* source, const at::Tensor& weights, void* destination,
          const at::Tensor& bias) {
   std::unordered_map<int, dnnl::memory> arguments = {
       {DNNL_ARG_SRC, Wrap(prepared.layout(DNNL_ARG_SRC), source)},
       {DNNL_ARG_WEIGHTS, Wrap(prepared.layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
       {DNNL_ARG_DST, Wrap(prepared.layout(DNNL_ARG_DST), destination)}};
-  at::Tensor plain_bias;
-  if (bias.defined()) {
-    plain_bias = bias.contiguous();
-    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
-  }
+  if (bias.defined()) arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), bias.data_ptr()));
   Execute(prepared, std::move(arguments));
 }
 
@@ -131,12 +121,34 @@ bool TakesConvolution(const at::Tensor& x, const at::Tensor& w) {
          (x.dim() == 3 || x.dim() == 4) && w.dim() == x.dim() && x.numel() > 0 && w.numel() > 0;
 }
 
-at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
-                            const WindowGeometry& window, int64_t group, FusedActivation activation,
-                            const at::Tensor& residual, bool residual_exclusive) {
-  const bool one_dimensional = x.dim() == 3;
+bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                     FusedActivation activation, const at::Tensor& residual) {
+  return x.scalar_type() == at::kFloat && x.sizes() == at::IntArrayRef(plan.input_sizes) &&
+         w.unsafeGetTensorImpl() == plan.weight_source.unsafeGetTensorImpl() &&
+         bias.defined() == plan.bias_source.defined() &&
+         (!bias.defined() || bias.unsafeGetTensorImpl() == plan.bias_source.unsafeGetTensorImpl()) &&
+         activation == plan.activation && residual.defined() == plan.has_residual &&
+         (!residual.defined() ||
+          (residual.scalar_type() == at::kFloat && residual.sizes() == at::IntArrayRef(plan.residual_sizes))) &&
+         omp_get_max_threads() == plan.threads;
+}
+
+std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w,
+                                                       const at::Tensor& bias, const WindowGeometry& window,
+                                                       int64_t group, FusedActivation activation,
+                                                       const at::Tensor& residual) {
+  auto plan = std::make_shared<ConvolutionPlan>();
+  plan->input_sizes = x.sizes().vec();
+  plan->weight_source = w;
+  plan->bias_source = bias;
+  plan->activation = activation;
+  plan->has_residual = residual.defined();
+  if (residual.defined()) plan->residual_sizes = residual.sizes().vec();
+  plan->threads = omp_get_max_threads();
+  plan->one_dimensional = x.dim() == 3;
+  const bool one_dimensional = plan->one_dimensional;
   const size_t first = one_dimensional ? 0 : 1;  // the window's axis for the planar width when 1-D
-  PlanarConvolution planar;
+  PlanarConvolution& planar = plan->planar;
   planar.group = group;
   const int64_t height = one_dimensional ? 1 : x.size(2), width = x.size(-1);
   planar.source = {x.size(0), x.size(1), height, width};
@@ -154,7 +166,7 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   for (size_t axis = 0; axis < 2; axis++) {
     const int64_t extent = (kernel[axis] - 1) * (planar.dilations[axis] + 1) + 1;
     const int64_t room = planar.source[axis + 2] + planar.padding_begin[axis] + planar.padding_end[axis] - extent;
-    if (room < 0) return at::Tensor();
+    if (room < 0) return nullptr;
     output_size[axis] = room / planar.strides[axis] + 1;
   }
   const int64_t outputs = w.size(0);
@@ -162,35 +174,45 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   planar.grouped_weights = group > 1;
   planar.weights = planar.grouped_weights ? memory::dims{group, outputs / group, w.size(1), kernel_height, kernel_width}
                                           : memory::dims{outputs, w.size(1), kernel_height, kernel_width};
+  plan->multiply_adds = planar.destination[0] * planar.destination[1] * planar.destination[2] *
+                        planar.destination[3] * planar.weights[planar.weights.size() - 3] * kernel_height *
+                        kernel_width;
 
   const bool has_bias = bias.defined();
   const bool has_residual = residual.defined();
   const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
-  const SmallWorkOnOneThread small(planar.destination[0] * planar.destination[1] * planar.destination[2] *
-                                   planar.destination[3] * planar.weights[planar.weights.size() - 3] * kernel_height *
-                                   kernel_width);
+  const SmallWorkOnOneThread small(plan->multiply_adds);
   auto prepare = [&](bool winograd) {
     return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd),
                            [&] { return Create(planar, has_bias, activation, has_residual, winograd); });
   };
   // Winograd takes a residual of the output's own shape (reordered into its layout as it is).
-  std::shared_ptr<const Prepared> prepared;
   if (!one_dimensional && SuitsWinograd(planar) &&
       (!has_residual || residual.sizes() == at::IntArrayRef(planar_output))) {
-    prepared = prepare(true);
+    plan->prepared = prepare(true);
   }
-  const bool winograd = prepared != nullptr;
-  if (!winograd) prepared = prepare(false);
-  if (prepared == nullptr) return at::Tensor();
-
-  const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
+  plan->winograd = plan->prepared != nullptr;
+  if (!plan->winograd) plan->prepared = prepare(false);
+  if (plan->prepared == nullptr) return nullptr;
   const memory::desc plain_weights =
       DescribePlain(planar.weights, planar.grouped_weights ? memory::format_tag::goihw : memory::format_tag::oihw);
-  const at::Tensor weights = ReorderedConstant(w, plain_weights, prepared->layout(DNNL_ARG_WEIGHTS));
+  plan->weights = ReorderedConstant(w, plain_weights, plan->prepared->layout(DNNL_ARG_WEIGHTS));
+  if (has_bias) plan->bias = bias.contiguous();
+  return plan;
+}
 
-  if (winograd) return ConvolveBlocked(*prepared, planar, source, weights, bias, residual, residual_exclusive);
+at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
+                          bool residual_exclusive) {
+  const PlanarConvolution& planar = plan.planar;
+  const bool one_dimensional = plan.one_dimensional;
+  const SmallWorkOnOneThread small(plan.multiply_adds);
+  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
+  if (plan.winograd) {
+    return ConvolveBlocked(*plan.prepared, planar, source, plan.weights, plan.bias, residual, residual_exclusive);
+  }
   at::Tensor output;
-  if (has_residual) {
+  if (residual.defined()) {
     // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.
     std::vector<int64_t> output_shape = planar_output;
     if (one_dimensional) output_shape.erase(output_shape.begin() + 2);
@@ -212,8 +234,15 @@ at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::
   } else {
     output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
   }
-  Run(*prepared, source.data_ptr(), weights, output.data_ptr(), bias);
+  Run(*plan.prepared, source.data_ptr(), plan.weights, output.data_ptr(), plan.bias);
   return one_dimensional ? output.squeeze(2) : output;
+}
+
+at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                            const WindowGeometry& window, int64_t group, FusedActivation activation,
+                            const at::Tensor& residual, bool residual_exclusive) {
+  const auto plan = PlanConvolution(x, w, bias, window, group, activation, residual);
+  return plan == nullptr ? at::Tensor() : RunConvolution(*plan, x, residual, residual_exclusive);
 }
 
 }  // namespace quarry::ml::onnx::onednn

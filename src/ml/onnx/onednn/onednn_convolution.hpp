@@ -6,7 +6,11 @@
 
 #include <ATen/ATen.h>
 
+#include <memory>
+#include <vector>
+
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_primitives.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
 namespace quarry::ml::onnx::onednn {
@@ -14,6 +18,49 @@ namespace quarry::ml::onnx::onednn {
 // Whether ConvolveOnOneDnn takes a convolution of x with w: oneDNN enabled, float32 data and weight,
 // 1-D or 2-D, nothing empty.
 bool TakesConvolution(const at::Tensor& x, const at::Tensor& w);
+
+// A convolution's geometry as oneDNN takes it: always 2-D (1-D has a unit height), dilations less one.
+struct PlanarConvolution {
+  dnnl::memory::dims source, weights, destination;
+  dnnl::memory::dims strides, dilations, padding_begin, padding_end;
+  int64_t group = 1;
+  bool grouped_weights = false;  // weights described as (group, M / group, C / group, kh, kw)
+};
+
+// What PlanConvolution decided: the call it fits (FitsConvolution) and how to run it.
+struct ConvolutionPlan {
+  // The call: the input's sizes, the weight and bias tensors themselves (held, so their addresses stay
+  // theirs), the activation, the residual's sizes (empty without one), the caller's thread count.
+  std::vector<int64_t> input_sizes;
+  at::Tensor weight_source, bias_source;
+  FusedActivation activation = FusedActivation::kNone;
+  bool has_residual = false;
+  std::vector<int64_t> residual_sizes;
+  int threads = 0;
+  // How to run it.
+  PlanarConvolution planar;
+  bool one_dimensional = false;
+  bool winograd = false;
+  int64_t multiply_adds = 0;  // for SmallWorkOnOneThread
+  std::shared_ptr<const Prepared> prepared;
+  at::Tensor weights;  // weight_source reordered for `prepared`
+  at::Tensor bias;     // bias_source, contiguous
+};
+
+// ConvolveOnOneDnn in two halves, so that a step can keep the first (KernelMemo) and run the second on
+// every call with the same arguments: PlanConvolution creates (or finds) the primitive and the reordered
+// weight for these arguments, or returns null where ConvolveOnOneDnn returns an undefined tensor;
+// FitsConvolution tells whether a plan was made for arguments like these (the same input sizes, weight and
+// bias tensors, activation, residual sizes, and the calling thread's OpenMP thread count); RunConvolution
+// computes it (undefined when the residual does not broadcast to the output).
+std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w,
+                                                       const at::Tensor& bias, const WindowGeometry& window,
+                                                       int64_t group, FusedActivation activation,
+                                                       const at::Tensor& residual);
+bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                     FusedActivation activation, const at::Tensor& residual);
+at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
+                          bool residual_exclusive);
 
 // activation(conv(x, w, window, group) + bias + residual), with channels-last strides (N, M, H', W') or
 // (N, M, L'). `w` is the node's weight tensor itself (its reordered copy is cached on it); `bias` (M) and

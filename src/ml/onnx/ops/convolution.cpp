@@ -116,13 +116,26 @@ void CheckBias(const at::Tensor& bias, int64_t outputs) {
 at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                     FusedActivation activation = FusedActivation::kNone, const at::Tensor& residual = at::Tensor(),
                     bool residual_exclusive = false) {
+  // The same arguments as the step's last call: its oneDNN plan, without reading attributes again.
+  KernelMemo* memo = node.memo();
+  if (memo != nullptr) {
+    const auto plan = memo->Get<onednn::ConvolutionPlan>();
+    if (plan != nullptr && onednn::FitsConvolution(*plan, x, w, bias, activation, residual)) {
+      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive);
+      if (y.defined()) return y;
+    }
+  }
   const int64_t group = CheckConvolutionShapes(node, x, w, false);
   WindowGeometry window = ReadConvolutionWindow(node, w);
   ApplyAutoPad(node, x.sizes().slice(2), window);
   CheckBias(bias, w.size(0));
   if (onednn::TakesConvolution(x, w) && (!residual.defined() || residual.scalar_type() == at::kFloat)) {
-    at::Tensor y = onednn::ConvolveOnOneDnn(x, w, bias, window, group, activation, residual, residual_exclusive);
-    if (y.defined()) return y;
+    const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual);
+    if (plan != nullptr) {
+      if (memo != nullptr) memo->Set(plan);
+      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive);
+      if (y.defined()) return y;
+    }
   }
   at::Tensor y = ConvolveOnAten(x, w, bias, window, group);
   if (residual.defined()) y = at::add(y, residual);
