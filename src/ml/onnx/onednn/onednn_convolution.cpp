@@ -133,10 +133,9 @@ bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at:
          omp_get_max_threads() == plan.threads;
 }
 
-std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w,
-                                                       const at::Tensor& bias, const WindowGeometry& window,
-                                                       int64_t group, FusedActivation activation,
-                                                       const at::Tensor& residual) {
+std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                                       const WindowGeometry& window, int64_t group,
+                                                       FusedActivation activation, const at::Tensor& residual) {
   auto plan = std::make_shared<ConvolutionPlan>();
   plan->input_sizes = x.sizes().vec();
   plan->weight_source = w;
@@ -174,9 +173,8 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   planar.grouped_weights = group > 1;
   planar.weights = planar.grouped_weights ? memory::dims{group, outputs / group, w.size(1), kernel_height, kernel_width}
                                           : memory::dims{outputs, w.size(1), kernel_height, kernel_width};
-  plan->multiply_adds = planar.destination[0] * planar.destination[1] * planar.destination[2] *
-                        planar.destination[3] * planar.weights[planar.weights.size() - 3] * kernel_height *
-                        kernel_width;
+  plan->multiply_adds = planar.destination[0] * planar.destination[1] * planar.destination[2] * planar.destination[3] *
+                        planar.weights[planar.weights.size() - 3] * kernel_height * kernel_width;
 
   const bool has_bias = bias.defined();
   const bool has_residual = residual.defined();

@@ -53,10 +53,9 @@ struct ConvolutionPlan {
 // FitsConvolution tells whether a plan was made for arguments like these (the same input sizes, weight and
 // bias tensors, activation, residual sizes, and the calling thread's OpenMP thread count); RunConvolution
 // computes it (undefined when the residual does not broadcast to the output).
-std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w,
-                                                       const at::Tensor& bias, const WindowGeometry& window,
-                                                       int64_t group, FusedActivation activation,
-                                                       const at::Tensor& residual);
+std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                                       const WindowGeometry& window, int64_t group,
+                                                       FusedActivation activation, const at::Tensor& residual);
 bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                      FusedActivation activation, const at::Tensor& residual);
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
