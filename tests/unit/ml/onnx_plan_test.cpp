@@ -4,14 +4,16 @@
 // nothing else reads the product; kernels that compute in place (Add) never overwrite a value another
 // node, a graph output, a view or the caller's input still needs; spelled-out hard-swish, SiLU and GELU
 // become one step only when nothing else reads their parts; a Conv added to another value becomes one step
-// that broadcasts it as Add does and overwrites it only when nothing else needs it. Small graphs built here, checked
-// against values computed by hand.
+// that broadcasts it as Add does and overwrites it only when nothing else needs it; the convolution plan a
+// step keeps between runs is redone when the input's size, the residual's or the thread count changes. Small
+// graphs built here, checked against values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include "ml/onnx/host_tensor.hpp"
 #include "ml/onnx/onnx_model.hpp"
@@ -165,6 +167,70 @@ TEST(OnnxPlanTest, RepeatedRunsGiveTheSameResult) {
     auto outputs = RunFloats(*model, kInput);
     ASSERT_EQ(outputs.size(), 1U);
     ExpectNear(outputs[0], expected);
+  }
+}
+
+// The 1x1 convolution of Conv1x1 (plus `residual[c]` per channel) on N x 2 x H x W values.
+std::vector<float> Conv1x1Batch(const std::vector<float>& in, int64_t batch, int64_t pixels,
+                                const std::vector<float>& residual = {0.0F, 0.0F}) {
+  const float w[2][2] = {{1.0F, -1.0F}, {0.5F, 2.0F}};
+  const float bias[2] = {0.25F, -1.0F};
+  std::vector<float> out(in.size());
+  for (int64_t n = 0; n < batch; n++) {
+    const float* x = in.data() + n * 2 * pixels;
+    for (int c = 0; c < 2; c++) {
+      for (int64_t p = 0; p < pixels; p++) {
+        out[(n * 2 + c) * pixels + p] = w[c][0] * x[p] + w[c][1] * x[pixels + p] + bias[c] + residual[c];
+      }
+    }
+  }
+  return out;
+}
+
+// A step keeps its convolution's plan between runs (KernelMemo): runs of other input sizes, residual
+// sizes and thread counts, and back, each give the convolution of their own input.
+TEST(OnnxPlanTest, AConvolutionsKeptPlanFollowsItsArguments) {
+  GraphBuilder graph;
+  graph.Input("X", {-1, 2, -1, -1});
+  graph.Input("R", {-1, 2, -1, -1});
+  AddConvWeights(graph);
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  graph.Node("Add", {"c", "R"}, "Y");
+  graph.Output("Y", {-1, 2, -1, -1});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  ASSERT_NE(model->Describe().find(" 1 nodes"), std::string::npos) << model->Describe();  // one ConvAdd step
+  const int threads = omp_get_max_threads();
+  struct Call {
+    std::vector<int64_t> shape;
+    bool broadcast_residual;
+    int threads;
+  };
+  // Each call differs from the one before in one argument: the input's size, the residual's, the threads.
+  const std::vector<Call> calls = {{{1, 2, 2, 2}, true, 1},  {{3, 2, 4, 5}, true, 1},  {{3, 2, 4, 5}, false, 1},
+                                   {{3, 2, 4, 5}, false, 2}, {{1, 2, 2, 2}, false, 2}, {{1, 2, 2, 2}, true, 2},
+                                   {{1, 2, 2, 2}, true, 1}};
+  for (size_t i = 0; i < calls.size(); i++) {
+    const Call& call = calls[i];
+    const int64_t pixels = call.shape[2] * call.shape[3];
+    const int64_t count = call.shape[0] * 2 * pixels;
+    std::vector<float> input(static_cast<size_t>(count));
+    for (int64_t k = 0; k < count; k++) input[k] = static_cast<float>((k * 7 + static_cast<int64_t>(i)) % 11) - 5.0F;
+    const std::vector<float> per_channel = {1.5F, -2.0F};
+    std::vector<float> residual = call.broadcast_residual ? per_channel : std::vector<float>(input.size(), 0.5F);
+    const std::vector<int64_t> residual_shape = call.broadcast_residual ? std::vector<int64_t>{1, 2, 1, 1} : call.shape;
+    omp_set_num_threads(call.threads);
+    auto result = model->Run({HostTensor::From(ElementType::kFloat, call.shape, input),
+                              HostTensor::From(ElementType::kFloat, residual_shape, residual)});
+    omp_set_num_threads(threads);
+    ASSERT_TRUE(result.ok()) << result.error();
+    std::vector<float> expected = Conv1x1Batch(input, call.shape[0], pixels,
+                                               call.broadcast_residual ? per_channel : std::vector<float>{0.0F, 0.0F});
+    if (!call.broadcast_residual) {
+      for (float& value : expected) value += 0.5F;
+    }
+    SCOPED_TRACE("call " + std::to_string(i));
+    ExpectNear(result.value()[0].Values<float>(), expected);
   }
 }
 
