@@ -83,8 +83,7 @@ class ColumnUses {
     size_t followed = 0;
     while (!refused_ && followed != bindings_.size()) {
       followed = bindings_.size();
-      sides_.clear();
-      batch_sizes_.clear();
+      models_.clear();
       resizes_.clear();
       resize_uses_.clear();
       Visit(root);
@@ -93,8 +92,10 @@ class ColumnUses {
 
   // The largest model input size the column feeds, when every use is a model's input (and there is one).
   std::optional<int32_t> PictureSide(LogicalOperator& root) const {
-    if (refused_ || sides_.empty() || !resizes_.empty() || InResult(root)) return std::nullopt;
-    return *std::max_element(sides_.begin(), sides_.end());
+    if (refused_ || models_.empty() || !resizes_.empty() || InResult(root)) return std::nullopt;
+    int32_t side = 0;
+    for (const ModelPictureInput& model : models_) side = std::max(side, model.side);
+    return side;
   }
 
   // When PictureSide holds: the rows a chunk of the scan should hold so that it splits into full batches
@@ -103,9 +104,9 @@ class ColumnUses {
   std::optional<duckdb::idx_t> BatchRows(LogicalOperator& root) const {
     if (!PictureSide(root)) return std::nullopt;
     duckdb::idx_t rows = 1;
-    for (const int32_t batch_size : batch_sizes_) {
-      if (batch_size <= 0) return std::nullopt;
-      rows = std::lcm(rows, static_cast<duckdb::idx_t>(batch_size));
+    for (const ModelPictureInput& model : models_) {
+      if (model.batch_size <= 0) return std::nullopt;
+      rows = std::lcm(rows, static_cast<duckdb::idx_t>(model.batch_size));
       if (rows >= STANDARD_VECTOR_SIZE) return std::nullopt;
     }
     return rows;
@@ -113,7 +114,7 @@ class ColumnUses {
 
   // The one size every use resizes the pictures to, when every use is image_resize(image, w, h).
   std::optional<std::pair<int32_t, int32_t>> ExactResize(LogicalOperator& root) const {
-    if (refused_ || resizes_.empty() || !sides_.empty() || InResult(root)) return std::nullopt;
+    if (refused_ || resizes_.empty() || !models_.empty() || InResult(root)) return std::nullopt;
     if (!std::all_of(resizes_.begin(), resizes_.end(), [&](const auto& size) { return size == resizes_[0]; })) {
       return std::nullopt;
     }
@@ -185,8 +186,7 @@ class ColumnUses {
       }
       const auto& function = expression.Cast<duckdb::BoundFunctionExpression>();
       if (auto input = ModelPictureInputOf(function)) {
-        sides_.push_back(input->side);
-        batch_sizes_.push_back(input->batch_size);
+        models_.push_back(*input);
       } else if (auto size = StretchResizeSize(function, child)) {
         resizes_.push_back(*size);
         resize_uses_.push_back(&slot);
@@ -224,8 +224,7 @@ class ColumnUses {
   }
 
   std::set<BindingKey> bindings_;
-  std::vector<int32_t> sides_;
-  std::vector<int32_t> batch_sizes_;  // of the same models as sides_
+  std::vector<ModelPictureInput> models_;  // the models the column feeds
   std::vector<std::pair<int32_t, int32_t>> resizes_;
   std::vector<duckdb::unique_ptr<Expression>*> resize_uses_;  // where each of resizes_ is, in the plan
   bool refused_ = false;

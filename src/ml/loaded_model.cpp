@@ -146,8 +146,9 @@ bool LoadedModel::WarmUp() const {
   if (spec_.batch_size <= 1) return true;
   Tensor batch;
   batch.shape = {spec_.batch_size, 3, spec_.input_size, spec_.input_size};
-  constexpr int64_t kLargestWarmUpValues = int64_t{64} << 20;     // 256 MiB of floats: beyond, a query's
-  if (batch.element_count() > kLargestWarmUpValues) return true;  // own batches are as slow to set up
+  // Beyond 256 MiB of floats the warm-up is skipped: a query's own batches take as long to set up.
+  constexpr int64_t kLargestWarmUpValues = int64_t{64} << 20;
+  if (batch.element_count() > kLargestWarmUpValues) return true;
   batch.values.assign(static_cast<size_t>(batch.element_count()), 0.0f);
   auto output = runtime_->Run(batch);
   return output.ok() && !output.value().shape.empty() && output.value().shape[0] == spec_.batch_size;
