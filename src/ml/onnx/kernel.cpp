@@ -138,6 +138,18 @@ const OperatorSchema* OperatorRegistry::Find(std::string_view domain, std::strin
 }
 
 std::vector<int64_t> ToInt64Vector(const at::Tensor& tensor) {
+  // Shape, axes and index inputs are small int64 or int32 tensors read on every call: read them in place
+  // (each ATen call here would cost about as much as the rest of a shape operator).
+  if (tensor.is_contiguous() && tensor.device().is_cpu()) {
+    if (tensor.scalar_type() == at::kLong) {
+      const int64_t* data = tensor.data_ptr<int64_t>();
+      return std::vector<int64_t>(data, data + tensor.numel());
+    }
+    if (tensor.scalar_type() == at::kInt) {
+      const int32_t* data = tensor.data_ptr<int32_t>();
+      return std::vector<int64_t>(data, data + tensor.numel());
+    }
+  }
   at::Tensor values = tensor.to(at::kLong).contiguous().reshape({-1});
   const int64_t* data = values.data_ptr<int64_t>();
   return std::vector<int64_t>(data, data + values.numel());
@@ -145,6 +157,22 @@ std::vector<int64_t> ToInt64Vector(const at::Tensor& tensor) {
 
 double ToScalar(const at::Tensor& tensor) {
   if (tensor.numel() != 1) throw OnnxError("expected a scalar, got " + std::to_string(tensor.numel()) + " values");
+  if (tensor.device().is_cpu()) {
+    switch (tensor.scalar_type()) {
+      case at::kLong:
+        return static_cast<double>(*tensor.data_ptr<int64_t>());
+      case at::kInt:
+        return *tensor.data_ptr<int32_t>();
+      case at::kFloat:
+        return *tensor.data_ptr<float>();
+      case at::kDouble:
+        return *tensor.data_ptr<double>();
+      case at::kBool:
+        return *tensor.data_ptr<bool>() ? 1.0 : 0.0;
+      default:
+        break;
+    }
+  }
   return tensor.to(at::kDouble).reshape({-1})[0].item<double>();
 }
 

@@ -76,12 +76,14 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
 // reordered `weights` and the optional contiguous `bias`.
 void Run(const Prepared& prepared, const void* source, const at::Tensor& weights, void* destination,
          const at::Tensor& bias) {
-  std::unordered_map<int, dnnl::memory> arguments = {
-      {DNNL_ARG_SRC, Wrap(prepared.layout(DNNL_ARG_SRC), source)},
-      {DNNL_ARG_WEIGHTS, Wrap(prepared.layout(DNNL_ARG_WEIGHTS), weights.data_ptr())},
-      {DNNL_ARG_DST, Wrap(prepared.layout(DNNL_ARG_DST), destination)}};
-  if (bias.defined()) arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared.layout(DNNL_ARG_BIAS), bias.data_ptr()));
-  Execute(prepared, std::move(arguments));
+  if (!bias.defined()) {
+    Execute(prepared, {{DNNL_ARG_SRC, source}, {DNNL_ARG_WEIGHTS, weights.data_ptr()}, {DNNL_ARG_DST, destination}});
+    return;
+  }
+  Execute(prepared, {{DNNL_ARG_SRC, source},
+                     {DNNL_ARG_WEIGHTS, weights.data_ptr()},
+                     {DNNL_ARG_BIAS, bias.data_ptr()},
+                     {DNNL_ARG_DST, destination}});
 }
 
 // Runs a primitive on oneDNN's blocked layouts (Winograd): the channels-last `source` (and `residual`)

@@ -65,16 +65,17 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weig
   const at::Tensor reordered = ReorderedConstant(weight, plain_weights, prepared->layout(DNNL_ARG_WEIGHTS));
   const at::Tensor plain_a = a.contiguous();
   at::Tensor output = at::empty({rows, outputs}, a.options());
-  std::unordered_map<int, dnnl::memory> arguments = {
-      {DNNL_ARG_SRC, Wrap(prepared->layout(DNNL_ARG_SRC), plain_a.data_ptr())},
-      {DNNL_ARG_WEIGHTS, Wrap(prepared->layout(DNNL_ARG_WEIGHTS), reordered.data_ptr())},
-      {DNNL_ARG_DST, Wrap(prepared->layout(DNNL_ARG_DST), output.data_ptr())}};
-  at::Tensor plain_bias;
-  if (has_bias) {
-    plain_bias = bias.contiguous();
-    arguments.emplace(DNNL_ARG_BIAS, Wrap(prepared->layout(DNNL_ARG_BIAS), plain_bias.data_ptr()));
+  if (!has_bias) {
+    Execute(*prepared, {{DNNL_ARG_SRC, plain_a.data_ptr()},
+                        {DNNL_ARG_WEIGHTS, reordered.data_ptr()},
+                        {DNNL_ARG_DST, output.data_ptr()}});
+    return output;
   }
-  Execute(*prepared, std::move(arguments));
+  const at::Tensor plain_bias = bias.contiguous();
+  Execute(*prepared, {{DNNL_ARG_SRC, plain_a.data_ptr()},
+                      {DNNL_ARG_WEIGHTS, reordered.data_ptr()},
+                      {DNNL_ARG_BIAS, plain_bias.data_ptr()},
+                      {DNNL_ARG_DST, output.data_ptr()}});
   return output;
 }
 
@@ -102,9 +103,8 @@ at::Tensor BatchedMatMul(const at::Tensor& a, const at::Tensor& b) {
       CachedPrimitive("matmul " + LayoutKey(source) + " w" + LayoutKey(weights) + " d" + LayoutKey(destination),
                       [&] { return CreateMatMul(source, weights, destination); });
   if (prepared == nullptr) return at::Tensor();
-  Execute(*prepared, {{DNNL_ARG_SRC, Wrap(source, left.data_ptr())},
-                      {DNNL_ARG_WEIGHTS, Wrap(weights, right.data_ptr())},
-                      {DNNL_ARG_DST, Wrap(destination, output.data_ptr())}});
+  Execute(*prepared,
+          {{DNNL_ARG_SRC, left.data_ptr()}, {DNNL_ARG_WEIGHTS, right.data_ptr()}, {DNNL_ARG_DST, output.data_ptr()}});
   return output;
 }
 

@@ -47,8 +47,7 @@ at::Tensor Pool(const at::Tensor& source, const memory::dims& destination, const
   if (prepared == nullptr) return at::Tensor();
   at::Tensor output = at::empty(std::vector<int64_t>(destination.begin(), destination.end()),
                                 source.options().memory_format(at::MemoryFormat::ChannelsLast));
-  Execute(*prepared, {{DNNL_ARG_SRC, Wrap(prepared->layout(DNNL_ARG_SRC), source.data_ptr())},
-                      {DNNL_ARG_DST, Wrap(prepared->layout(DNNL_ARG_DST), output.data_ptr())}});
+  Execute(*prepared, {{DNNL_ARG_SRC, source.data_ptr()}, {DNNL_ARG_DST, output.data_ptr()}});
   return output;
 }
 

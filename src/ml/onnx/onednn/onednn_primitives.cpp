@@ -3,11 +3,13 @@
 
 #include <omp.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <list>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "ml/onnx/ops/conv_util.hpp"
 
@@ -30,7 +32,40 @@ PrimitiveCache& Primitives() {
   return *cache;
 }
 
+// A memory object over `data` (not owned) in `layout`.
+dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data) {
+  // oneDNN takes a non-const handle; the primitives here only read their inputs.
+  return dnnl::memory(layout, CpuEngine(), const_cast<void*>(data));
+}
+
+// The memory objects this thread ran each primitive with, by Prepared::id and DNNL_ARG_*: the next run only points
+// them at its data. Emptied when it grows past kMemoryEntries primitives (those of models no longer run).
+class ThreadMemories {
+ public:
+  dnnl_memory_t Over(const Prepared& prepared, int argument, const dnnl::memory::desc& layout, const void* data) {
+    if (by_primitive_.size() > kMemoryEntries) by_primitive_.clear();
+    auto& memories = by_primitive_[prepared.id];
+    for (auto& [id, memory] : memories) {
+      if (id == argument) {
+        memory.set_data_handle(const_cast<void*>(data));
+        return memory.get();
+      }
+    }
+    memories.emplace_back(argument, Wrap(layout, data));
+    return memories.back().second.get();
+  }
+
+ private:
+  static constexpr size_t kMemoryEntries = 4096;
+  std::unordered_map<uint64_t, std::vector<std::pair<int, dnnl::memory>>> by_primitive_;
+};
+
 }  // namespace
+
+uint64_t NextPreparedId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 bool Enabled() {
   static const bool allowed = [] {
@@ -85,11 +120,6 @@ std::string LayoutKey(const dnnl::memory::desc& desc) {
   return key;
 }
 
-dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data) {
-  // oneDNN takes a non-const handle; the primitives here only read their inputs.
-  return dnnl::memory(layout, CpuEngine(), const_cast<void*>(data));
-}
-
 at::Tensor ReorderedConstant(const at::Tensor& source, const dnnl::memory::desc& source_layout,
                              const dnnl::memory::desc& layout) {
   return CachedDerivation(source, "oneDNN layout " + LayoutKey(layout), [&] {
@@ -116,7 +146,7 @@ void Reorder(const dnnl::memory::desc& from_layout, const void* from, const dnnl
         return made;
       });
   if (prepared == nullptr) throw OnnxError("oneDNN cannot reorder between these layouts");
-  Execute(*prepared, {{DNNL_ARG_SRC, Wrap(from_layout, from)}, {DNNL_ARG_DST, Wrap(to_layout, to)}});
+  Execute(*prepared, {{DNNL_ARG_SRC, from}, {DNNL_ARG_DST, to}});
 }
 
 std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const std::function<Prepared()>& make) {
@@ -186,15 +216,24 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
   }
 }
 
-void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments) {
+void Execute(const Prepared& prepared, std::span<const Argument> arguments) {
+  thread_local ThreadMemories memories;
+  std::vector<dnnl_exec_arg_t> run;
+  run.reserve(arguments.size() + 1);
+  for (const Argument& argument : arguments) {
+    run.push_back({argument.id, memories.Over(prepared, argument.id, prepared.layout(argument.id), argument.data)});
+  }
   at::Tensor scratchpad;
   const size_t scratchpad_bytes = prepared.scratchpad.get_size();
   if (scratchpad_bytes > 0) {
     scratchpad = at::empty({static_cast<int64_t>(scratchpad_bytes)}, at::TensorOptions().dtype(at::kByte));
-    arguments.emplace(DNNL_ARG_SCRATCHPAD, Wrap(prepared.scratchpad, scratchpad.data_ptr()));
+    run.push_back({DNNL_ARG_SCRATCHPAD,
+                   memories.Over(prepared, DNNL_ARG_SCRATCHPAD, prepared.scratchpad, scratchpad.data_ptr())});
   }
   thread_local dnnl::stream stream(CpuEngine());
-  prepared.primitive.execute(stream, arguments);
+  dnnl::error::wrap_c_api(
+      dnnl_primitive_execute(prepared.primitive.get(), stream.get(), static_cast<int>(run.size()), run.data()),
+      "could not execute a primitive");
   stream.wait();
 }
 

@@ -13,8 +13,11 @@
 
 #include <dnnl.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -47,11 +50,15 @@ std::string DimsKey(const dnnl::memory::dims& dims);
 at::Tensor ReorderedConstant(const at::Tensor& source, const dnnl::memory::desc& source_layout,
                              const dnnl::memory::desc& layout);
 
+// A number no other Prepared has had (for Execute's memory objects kept per primitive).
+uint64_t NextPreparedId();
+
 // A created primitive and the layouts it was created for.
 struct Prepared {
   dnnl::primitive primitive;
   dnnl::memory::desc scratchpad;
   std::unordered_map<int, dnnl::memory::desc> layouts;  // by DNNL_ARG_*
+  uint64_t id = NextPreparedId();                       // copies share it: they have the same layouts
 
   const dnnl::memory::desc& layout(int argument) const { return layouts.at(argument); }
 };
@@ -86,15 +93,23 @@ dnnl::primitive_attr ScratchpadAttributes();
 // Appends `activation` to `post_operations` as oneDNN's eltwise post-operation (nothing for kNone).
 void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation);
 
-// Runs `prepared` on `arguments` (DNNL_ARG_* → memory), with a scratchpad allocated for this call, and
-// waits for it.
-void Execute(const Prepared& prepared, std::unordered_map<int, dnnl::memory> arguments);
+// One argument of a primitive's run: its DNNL_ARG_* and its data, in the layout the primitive was created for
+// (Prepared::layout).
+struct Argument {
+  int id;
+  const void* data;
+};
+
+// Runs `prepared` on `arguments`, with a scratchpad allocated for this call, and waits for it. The oneDNN memory
+// objects over the data are kept per thread and primitive and pointed at each call's data (making one costs
+// ~0.2 µs, as much as all the work of a small primitive; Silero's VAD made some fifty per call).
+void Execute(const Prepared& prepared, std::span<const Argument> arguments);
+inline void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments) {
+  Execute(prepared, std::span<const Argument>(arguments.begin(), arguments.size()));
+}
 
 // Copies the data at `from` in `from_layout` to `to` in `to_layout` (the same dimensions), with a reorder
 // primitive created once per pair of layouts.
 void Reorder(const dnnl::memory::desc& from_layout, const void* from, const dnnl::memory::desc& to_layout, void* to);
-
-// A memory object over `data` (not owned) in `layout`.
-dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data);
 
 }  // namespace quarry::ml::onnx::onednn

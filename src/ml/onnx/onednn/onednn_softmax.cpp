@@ -36,7 +36,7 @@ at::Tensor Softmax(const at::Tensor& x, int64_t axis, bool logarithm) {
       });
   if (prepared == nullptr) return at::Tensor();
   at::Tensor output = at::empty_like(source);
-  Execute(*prepared, {{DNNL_ARG_SRC, Wrap(data, source.data_ptr())}, {DNNL_ARG_DST, Wrap(data, output.data_ptr())}});
+  Execute(*prepared, {{DNNL_ARG_SRC, source.data_ptr()}, {DNNL_ARG_DST, output.data_ptr()}});
   return output;
 }
 

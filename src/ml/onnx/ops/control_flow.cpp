@@ -15,7 +15,7 @@ constexpr int64_t kMaxLoopIterations = 1'000'000;
 bool IsTrue(const at::Tensor& condition) {
   if (condition.numel() != 1)
     throw OnnxError("condition must hold one value, got " + std::to_string(condition.numel()));
-  return condition.reshape({}).to(at::kBool).item<bool>();
+  return ToScalar(condition) != 0;  // NaN is true, as a cast to bool makes it
 }
 
 std::vector<at::Tensor> If(NodeContext& node) {

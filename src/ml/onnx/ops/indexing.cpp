@@ -85,6 +85,21 @@ std::vector<at::Tensor> Gather(NodeContext& node) {
   const at::Tensor& data = node.input(0);
   const at::Tensor& indices = node.input(1);
   const int64_t axis = NormalizeAxis(node.attribute_int("axis", 0), data.dim());
+  if (indices.numel() == 1 && (indices.scalar_type() == at::kLong || indices.scalar_type() == at::kInt)) {
+    // One index (a dimension out of Shape, a state out of a stacked tensor): a view of that slice, without
+    // the index tensors the general path builds.
+    const int64_t size = data.size(axis);
+    const auto at = static_cast<int64_t>(ToScalar(indices));
+    if (at < -size || at >= size) {
+      throw OnnxError("index " + std::to_string(at) + " is out of range for an axis of size " + std::to_string(size));
+    }
+    const int64_t index = at < 0 ? at + size : at;
+    if (indices.dim() == 0) return {data.select(axis, index)};
+    const at::Tensor slice = data.narrow(axis, index, 1);  // the index's one axis in place of `axis`
+    if (indices.dim() == 1) return {slice};
+    const auto sizes = data.sizes();
+    return {slice.reshape(Concatenated(sizes.slice(0, axis), indices.sizes(), sizes.slice(axis + 1)))};
+  }
   const at::Tensor index = NormalizeIndices(indices, data.size(axis));
   const auto sizes = data.sizes();
   const std::vector<int64_t> shape = Concatenated(sizes.slice(0, axis), indices.sizes(), sizes.slice(axis + 1));

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -377,43 +379,120 @@ struct LstmDirection {
   }
 };
 
-// The usual LSTM cell (float32, the default activations, no clip, peepholes or input_forget) in one pass
-// after the recurrent product: gates, cell and hidden state in one loop over batch × hidden instead of a
-// dozen ATen calls per step (small recurrent models, such as Silero's VAD, spend their time in those calls).
-struct PlainLstmCell {
-  at::Tensor r_t;  // [hidden, 4 * hidden]
-  int64_t hidden = 0;
+// ---- The usual LSTM, prepared once per step --------------------------------------------------------------
 
-  static float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// The usual LSTM (float32, the default activations, no clip, peepholes, input_forget or sequence_lens): its
+// weights prepared once and kept in the step's KernelMemo, so that a call (Silero's VAD runs one time step a
+// call) is the two products and a few passes instead of reparsing attributes and some forty ATen calls.
+struct PlainLstm {
+  at::Tensor w, r, b;  // what it was prepared from (kept, so their identities cannot be reused)
+  int64_t directions = 1, hidden = 0, input_size = 0;
+  bool reverse = false, batch_first = false;
+  std::vector<at::Tensor> w_t;   // per direction, [input, 4 * hidden] contiguous
+  std::vector<at::Tensor> r_t;   // per direction, [hidden, 4 * hidden] contiguous
+  std::vector<at::Tensor> bias;  // per direction, [4 * hidden]: both biases summed; undefined without B
 
-  State operator()(const at::Tensor& projected, const State& previous) const {
-    const at::Tensor recurrent = Product(previous.h, r_t).contiguous();  // [batch, 4 * hidden]: i, o, f, c
-    const at::Tensor input_side = projected.contiguous();
-    const at::Tensor c_previous = previous.c.contiguous();
-    const int64_t batch = recurrent.size(0);
-    State next{at::empty({batch, hidden}, recurrent.options()), at::empty({batch, hidden}, recurrent.options())};
-    const float* g = recurrent.data_ptr<float>();
-    const float* x = input_side.data_ptr<float>();
-    const float* c_in = c_previous.data_ptr<float>();
-    float* c_out = next.c.data_ptr<float>();
-    float* h_out = next.h.data_ptr<float>();
-    for (int64_t b = 0; b < batch; b++) {
-      const float* row = g + b * 4 * hidden;
-      const float* projected_row = x + b * 4 * hidden;
-      const auto gate = [&](int64_t k, int64_t j) { return row[k * hidden + j] + projected_row[k * hidden + j]; };
-      for (int64_t j = 0; j < hidden; j++) {
-        const float input = Sigmoid(gate(0, j));
-        const float output = Sigmoid(gate(1, j));
-        const float forget = Sigmoid(gate(2, j));
-        const float candidate = std::tanh(gate(3, j));
-        const float cell = forget * c_in[b * hidden + j] + input * candidate;
-        c_out[b * hidden + j] = cell;
-        h_out[b * hidden + j] = output * std::tanh(cell);
-      }
-    }
-    return next;
+  // Whether this node's inputs are the ones it was prepared from, and nothing else asks for the general path.
+  bool Fits(const NodeContext& node) const {
+    const auto same = [&](size_t i, const at::Tensor& kept) {
+      return node.has_input(i) ? kept.defined() && node.input(i).unsafeGetTensorImpl() == kept.unsafeGetTensorImpl()
+                               : !kept.defined();
+    };
+    if (!node.has_input(0) || node.has_input(4) || node.has_input(7)) return false;
+    const at::Tensor& x = node.input(0);
+    return same(1, w) && same(2, r) && same(3, b) && x.scalar_type() == at::kFloat && x.dim() == 3 &&
+           x.size(2) == input_size;
   }
 };
+
+std::shared_ptr<const PlainLstm> PreparePlainLstm(const NodeContext& node, const Recurrent& problem) {
+  auto prepared = std::make_shared<PlainLstm>();
+  prepared->w = node.input(1);
+  prepared->r = node.input(2);
+  if (node.has_input(3)) prepared->b = node.input(3);
+  prepared->directions = problem.directions;
+  prepared->hidden = problem.hidden;
+  prepared->input_size = problem.x.size(2);
+  prepared->reverse = problem.reverse;
+  prepared->batch_first = problem.batch_first;
+  const int64_t rows = 4 * problem.hidden;
+  for (int64_t d = 0; d < problem.directions; d++) {
+    prepared->w_t.push_back(problem.w[d].t().contiguous());
+    prepared->r_t.push_back(problem.r[d].t().contiguous());
+    prepared->bias.push_back(
+        problem.b.defined() ? (problem.b[d].narrow(0, 0, rows) + problem.b[d].narrow(0, rows, rows)) : at::Tensor());
+  }
+  return prepared;
+}
+
+// The initial state input `index` ([directions, batch, hidden], [batch, directions, hidden] with layout 1) or
+// zeros, as float32.
+at::Tensor PlainInitialState(const NodeContext& node, size_t index, const PlainLstm& lstm, int64_t batch,
+                             const char* what) {
+  if (!node.has_input(index)) return at::zeros({lstm.directions, batch, lstm.hidden}, at::kFloat);
+  at::Tensor state = node.input(index).to(at::kFloat);
+  if (lstm.batch_first) state = state.transpose(0, 1);
+  CheckShape(state, {lstm.directions, batch, lstm.hidden}, what);
+  return state;
+}
+
+// One time step of one direction: gates (this step's recurrent product plus its input projection and bias,
+// overwritten with their activations), then the cell state c and the hidden state h, both updated in place.
+void PlainLstmStep(at::Tensor& gates, const float* projected, const float* bias, at::Tensor& c, at::Tensor& h,
+                   int64_t hidden) {
+  const int64_t batch = gates.size(0), rows = 4 * hidden;
+  float* g = gates.data_ptr<float>();
+  for (int64_t i = 0; i < batch * rows; i++) g[i] += projected[i] + (bias != nullptr ? bias[i % rows] : 0.0f);
+  // ONNX's gate order is i, o, f, c: sigmoid over the first three, tanh over the last (ATen's vector kernels).
+  gates.narrow(1, 0, 3 * hidden).sigmoid_();
+  gates.narrow(1, 3 * hidden, hidden).tanh_();
+  float* cell = c.data_ptr<float>();
+  for (int64_t b = 0; b < batch; b++) {
+    const float* row = g + b * rows;
+    for (int64_t j = 0; j < hidden; j++) {
+      float& state = cell[b * hidden + j];
+      state = row[2 * hidden + j] * state + row[j] * row[3 * hidden + j];
+    }
+  }
+  h.copy_(c).tanh_();
+  float* out = h.data_ptr<float>();
+  for (int64_t b = 0; b < batch; b++) {
+    for (int64_t j = 0; j < hidden; j++) out[b * hidden + j] *= g[b * rows + hidden + j];
+  }
+}
+
+std::vector<at::Tensor> RunPlainLstm(const NodeContext& node, const PlainLstm& lstm) {
+  at::Tensor x = node.input(0);
+  if (lstm.batch_first) x = x.transpose(0, 1);
+  x = x.contiguous();
+  const int64_t seq = x.size(0), batch = x.size(1), hidden = lstm.hidden;
+  const at::Tensor initial_h = PlainInitialState(node, 5, lstm, batch, "initial_h");
+  const at::Tensor initial_c = PlainInitialState(node, 6, lstm, batch, "initial_c");
+  const bool want_y = node.output_wanted(0);
+  at::Tensor y = want_y ? at::empty({seq, lstm.directions, batch, hidden}, at::kFloat) : at::Tensor();
+  at::Tensor y_h = initial_h.clone(at::MemoryFormat::Contiguous);
+  at::Tensor y_c = initial_c.clone(at::MemoryFormat::Contiguous);
+  for (int64_t d = 0; d < lstm.directions; d++) {
+    const at::Tensor projected = Product(x.view({seq * batch, lstm.input_size}), lstm.w_t[d]).contiguous();
+    const float* bias = lstm.bias[d].defined() ? lstm.bias[d].data_ptr<float>() : nullptr;
+    at::Tensor h = y_h[d], c = y_c[d];
+    const bool reversed = lstm.reverse || d == 1;
+    for (int64_t s = 0; s < seq; s++) {
+      const int64_t t = reversed ? seq - 1 - s : s;
+      at::Tensor gates = Product(h, lstm.r_t[d]).contiguous();
+      PlainLstmStep(gates, projected.data_ptr<float>() + t * batch * 4 * hidden, bias, c, h, hidden);
+      if (want_y) {
+        float* row = y.data_ptr<float>() + (t * lstm.directions + d) * batch * hidden;
+        std::memcpy(row, h.data_ptr<float>(), static_cast<size_t>(batch * hidden) * sizeof(float));
+      }
+    }
+  }
+  std::vector<at::Tensor> outputs(3);
+  if (want_y) outputs[0] = lstm.batch_first ? y.permute({2, 0, 1, 3}) : y;
+  outputs[1] = lstm.batch_first ? y_h.transpose(0, 1) : y_h;
+  outputs[2] = lstm.batch_first ? y_c.transpose(0, 1) : y_c;
+  return outputs;
+}
 
 bool IsPlainLstm(const Recurrent& problem, bool peepholes, bool input_forget) {
   if (problem.x.scalar_type() != at::kFloat || problem.clip || peepholes || input_forget) return false;
@@ -427,6 +506,11 @@ bool IsPlainLstm(const Recurrent& problem, bool peepholes, bool input_forget) {
 }
 
 std::vector<at::Tensor> Lstm(NodeContext& node) {
+  KernelMemo* memo = node.memo();
+  if (memo != nullptr) {
+    const auto prepared = memo->Get<PlainLstm>();
+    if (prepared != nullptr && prepared->Fits(node)) return RunPlainLstm(node, *prepared);
+  }
   const Recurrent problem = ParseRecurrent(node, 4, {"Sigmoid", "Tanh", "Tanh"});
   const at::Tensor initial_c = StateInput(node, 6, problem, "initial_c");
   at::Tensor peepholes;
@@ -436,9 +520,13 @@ std::vector<at::Tensor> Lstm(NodeContext& node) {
   }
   const bool input_forget = node.attribute_int("input_forget", 0) != 0;
   const int64_t hidden = problem.hidden;
-  const bool plain = IsPlainLstm(problem, peepholes.defined(), input_forget);
+  if (IsPlainLstm(problem, peepholes.defined(), input_forget) && node.input(0).scalar_type() == at::kFloat &&
+      !node.has_input(4)) {
+    const auto prepared = PreparePlainLstm(node, problem);
+    if (memo != nullptr) memo->Set(prepared);
+    return RunPlainLstm(node, *prepared);
+  }
   const auto make_cell = [&](int64_t d) -> Cell {
-    if (plain) return PlainLstmCell{problem.r[d].t(), hidden};
     LstmDirection cell;
     cell.r_t = problem.r[d].t();
     cell.activations = &problem.activations[static_cast<size_t>(d)];

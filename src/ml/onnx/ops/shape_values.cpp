@@ -111,6 +111,27 @@ at::Tensor PadIndex(int64_t size, int64_t begin, int64_t end, bool reflect) {
   return at::where(index >= size, period - index, index);
 }
 
+// Reflect or edge padding of the last axis alone (a signal before an STFT, a sequence): ATen's 1-D pad
+// kernels in one call over the other axes flattened, instead of an index tensor and index_select. Undefined when
+// the pads are not of that form (other axes, negative pads, a reflection as wide as the axis) or the input is not
+// float32/float64.
+at::Tensor PadLastAxisOnly(const at::Tensor& input, const std::vector<int64_t>& pads, bool reflect) {
+  const int64_t rank = input.dim();
+  if (rank < 1 || (input.scalar_type() != at::kFloat && input.scalar_type() != at::kDouble)) return {};
+  for (int64_t axis = 0; axis + 1 < rank; axis++) {
+    if (pads[axis] != 0 || pads[axis + rank] != 0) return {};
+  }
+  const int64_t width = input.size(-1), before = pads[rank - 1], after = pads[2 * rank - 1];
+  if (before < 0 || after < 0 || width == 0 || input.numel() == 0) return {};
+  if (reflect && (before >= width || after >= width)) return {};
+  const at::Tensor rows = input.reshape({-1, width});
+  const at::Tensor padded =
+      reflect ? at::reflection_pad1d(rows, {before, after}) : at::replication_pad1d(rows, {before, after});
+  std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end());
+  shape.back() = width + before + after;
+  return padded.reshape(shape);
+}
+
 at::Tensor PadTensor(const at::Tensor& input, const std::vector<int64_t>& pads, const std::string& mode,
                      const at::Tensor& value) {
   const int64_t rank = input.dim();
@@ -134,6 +155,7 @@ at::Tensor PadTensor(const at::Tensor& input, const std::vector<int64_t>& pads, 
     return at::constant_pad_nd(input, aten_pads, value.reshape({}).item());
   }
   if (mode != "reflect" && mode != "edge") throw OnnxError("unknown mode '" + mode + "'");
+  if (at::Tensor padded = PadLastAxisOnly(input, pads, mode == "reflect"); padded.defined()) return padded;
   at::Tensor result = input;
   for (int64_t axis = 0; axis < rank; axis++) {
     if (pads[axis] == 0 && pads[axis + rank] == 0) continue;
