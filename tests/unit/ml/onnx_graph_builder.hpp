@@ -39,11 +39,21 @@ class GraphBuilder {
     for (float value : values) tensor->add_float_data(value);
   }
   void Ints(const std::string& name, const std::vector<int64_t>& values) {
+    IntsShaped(name, {static_cast<int64_t>(values.size())}, values);
+  }
+  // An int64 initializer of any shape ({} for a scalar).
+  void IntsShaped(const std::string& name, const std::vector<int64_t>& shape, const std::vector<int64_t>& values) {
     auto* tensor = graph_->add_initializer();
     tensor->set_name(name);
     tensor->set_data_type(::onnx::TensorProto::INT64);
-    tensor->add_dims(static_cast<int64_t>(values.size()));
+    for (int64_t dim : shape) tensor->add_dims(dim);
     for (int64_t value : values) tensor->add_int64_data(value);
+  }
+  static void StringAttribute(::onnx::NodeProto* node, const std::string& name, const std::string& value) {
+    auto* attribute = node->add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(::onnx::AttributeProto::STRING);
+    attribute->set_s(value);
   }
   // Adds a node of the default domain; returns it for attributes (valid until the next Node()).
   ::onnx::NodeProto* Node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {

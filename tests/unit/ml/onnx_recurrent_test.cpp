@@ -145,10 +145,7 @@ void CheckLstm(const LstmCase& lstm, const std::vector<std::pair<int64_t, int64_
   node->add_output("Y_c");
   GraphBuilder::IntAttribute(node, "hidden_size", hidden);
   if (lstm.batch_first) GraphBuilder::IntAttribute(node, "layout", 1);
-  auto* direction = node->add_attribute();
-  direction->set_name("direction");
-  direction->set_type(::onnx::AttributeProto::STRING);
-  direction->set_s(lstm.direction);
+  GraphBuilder::StringAttribute(node, "direction", lstm.direction);
   graph.Output("Y", {-1, -1, -1, hidden});
   graph.Output("Y_h", {-1, -1, hidden});
   graph.Output("Y_c", {-1, -1, hidden});
