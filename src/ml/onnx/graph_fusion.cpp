@@ -37,22 +37,27 @@ bool IsOperator(const ::onnx::NodeProto& node, const char* op_type) {
   return node.op_type() == op_type && (node.domain().empty() || node.domain() == "ai.onnx");
 }
 
-// The activation a one-input step computes, by its kernel (fusions before may have replaced the node's
-// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one), the fused SiLU and GELU.
-FusedActivation ActivationComputedBy(const OperatorSchema& schema) {
-  const bool onnx = schema.domain.empty() || schema.domain == "ai.onnx";
-  if (onnx && schema.op_type == "Relu") return FusedActivation::kRelu;
-  if ((onnx || schema.domain == kFusedDomain) && schema.op_type == "HardSwish") return FusedActivation::kHardSwish;
-  if (schema.domain == kFusedDomain && schema.op_type == "SiLU") return FusedActivation::kSilu;
-  if (schema.domain == kFusedDomain && schema.op_type == "Gelu") return FusedActivation::kGelu;
-  return FusedActivation::kNone;
-}
-
 std::optional<float> FloatAttribute(const ::onnx::NodeProto& node, const std::string& name) {
   for (const auto& attribute : node.attribute()) {
     if (attribute.name() == name && attribute.type() == ::onnx::AttributeProto::FLOAT) return attribute.f();
   }
   return std::nullopt;
+}
+
+// The activation a one-input step computes, by its kernel (fusions before may have replaced the node's
+// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one), the fused SiLU and GELU, and
+// HardSigmoid with PyTorch's alpha and beta.
+FusedActivation ActivationComputedBy(const OperatorSchema& schema, const ::onnx::NodeProto& node) {
+  const bool onnx = schema.domain.empty() || schema.domain == "ai.onnx";
+  if (onnx && schema.op_type == "Relu") return FusedActivation::kRelu;
+  if (onnx && schema.op_type == "HardSigmoid" && FloatAttribute(node, "alpha") == kHardSigmoidAlpha &&
+      FloatAttribute(node, "beta").value_or(0.5f) == kHardSigmoidBeta) {
+    return FusedActivation::kHardSigmoid;
+  }
+  if ((onnx || schema.domain == kFusedDomain) && schema.op_type == "HardSwish") return FusedActivation::kHardSwish;
+  if (schema.domain == kFusedDomain && schema.op_type == "SiLU") return FusedActivation::kSilu;
+  if (schema.domain == kFusedDomain && schema.op_type == "Gelu") return FusedActivation::kGelu;
+  return FusedActivation::kNone;
 }
 
 }  // namespace
@@ -277,7 +282,7 @@ void GraphPlan::FuseActivations() {
   std::vector<bool> fused_away(steps_.size(), false);
   for (size_t i = 0; i < steps_.size(); i++) {
     Step& step = steps_[i];
-    const FusedActivation activation = ActivationComputedBy(*step.schema);
+    const FusedActivation activation = ActivationComputedBy(*step.schema, *step.node);
     if (activation != FusedActivation::kNone && step.inputs.size() == 1 && step.outputs.size() == 1 &&
         step.inputs[0] >= 0 && step.outputs[0] >= 0 && reads[step.inputs[0]] == 1 && producer[step.inputs[0]] >= 0) {
       Step& into = steps_[producer[step.inputs[0]]];

@@ -250,6 +250,9 @@ void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
     case FusedActivation::kGelu:
       at::gelu_(y);
       return;
+    case FusedActivation::kHardSigmoid:  // as the HardSigmoid kernel computes it
+      y.mul_(static_cast<double>(kHardSigmoidAlpha)).add_(static_cast<double>(kHardSigmoidBeta)).clamp_(0, 1);
+      return;
   }
 }
 
@@ -263,6 +266,8 @@ const char* ActivationName(FusedActivation activation) {
       return "HardSwish";
     case FusedActivation::kGelu:
       return "Gelu";
+    case FusedActivation::kHardSigmoid:
+      return "HardSigmoid";
     case FusedActivation::kNone:
       break;
   }

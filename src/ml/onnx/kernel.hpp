@@ -75,8 +75,13 @@ class KernelMemo {
 // applies it to its output, saving a pass over memory and a tensor (a convolution on oneDNN applies it
 // while the output is still in cache). Only kernels registered with applies_fused_activation get one.
 // kSilu is x * sigmoid(x), kHardSwish ONNX's HardSwish (x * clip(x / 6 + 1/2, 0, 1)), kGelu the exact
-// (erf) GELU.
-enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish, kGelu };
+// (erf) GELU, kHardSigmoid PyTorch's hardsigmoid (clip(x / 6 + 1/2, 0, 1): ONNX's HardSigmoid with alpha 1/6
+// and beta 1/2, the gate of MobileNetV3's squeeze-and-excitation).
+enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish, kGelu, kHardSigmoid };
+
+// HardSigmoid's alpha and beta that kHardSigmoid computes (as float32, as ONNX attributes hold them).
+inline constexpr float kHardSigmoidAlpha = 1.0f / 6.0f;
+inline constexpr float kHardSigmoidBeta = 0.5f;
 
 // Applies `activation` to `y` in place (for kernels that compute their output first). y: floating point.
 void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation);

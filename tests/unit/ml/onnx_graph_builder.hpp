@@ -49,6 +49,12 @@ class GraphBuilder {
     for (int64_t dim : shape) tensor->add_dims(dim);
     for (int64_t value : values) tensor->add_int64_data(value);
   }
+  static void FloatAttribute(::onnx::NodeProto* node, const std::string& name, float value) {
+    auto* attribute = node->add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(::onnx::AttributeProto::FLOAT);
+    attribute->set_f(value);
+  }
   static void StringAttribute(::onnx::NodeProto* node, const std::string& name, const std::string& value) {
     auto* attribute = node->add_attribute();
     attribute->set_name(name);

@@ -3,10 +3,11 @@
 // reads the value before the Relu; a MatMul by a constant and its constant bias become one step only when
 // nothing else reads the product; kernels that compute in place (Add) never overwrite a value another
 // node, a graph output, a view or the caller's input still needs; spelled-out hard-swish, SiLU and GELU
-// become one step only when nothing else reads their parts; a Conv added to another value becomes one step
-// that broadcasts it as Add does and overwrites it only when nothing else needs it; the convolution plan a
-// step keeps between runs is redone when the input's size, the residual's or the thread count changes. Small
-// graphs built here, checked against values computed by hand.
+// become one step only when nothing else reads their parts; PyTorch's HardSigmoid (alpha 1/6) fuses into the step
+// before it, other HardSigmoids do not; a Conv added to another value becomes one step that broadcasts it as Add does
+// and overwrites it only when nothing else needs it; the convolution plan a step keeps between runs is redone when the
+// input's size, the residual's or the thread count changes. Small graphs built here, checked against values computed by
+// hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -351,6 +352,38 @@ TEST(OnnxPlanTest, SiLUAndHardSwishFuseIntoTheConvOrAddBeforeThem) {
   std::vector<float> shifted = kInput;
   for (float& value : shifted) value += 0.5F;
   ExpectNear(outputs[2], SiLU(shifted));
+}
+
+// clip(alpha x + beta, 0, 1), ONNX's HardSigmoid.
+std::vector<float> HardSigmoid(std::vector<float> values, float alpha, float beta) {
+  for (float& x : values) x = std::min(std::max(x * alpha + beta, 0.0F), 1.0F);
+  return values;
+}
+
+TEST(OnnxPlanTest, PyTorchsHardSigmoidFusesIntoTheConvOrAddBeforeItAndOthersDoNot) {
+  GraphBuilder graph;
+  graph.Input("X", {1, 2, 2, 2});
+  AddConvWeights(graph);
+  graph.Floats("half", {}, {0.5F});
+  graph.Node("Conv", {"X", "W", "B"}, "c");
+  GraphBuilder::FloatAttribute(graph.Node("HardSigmoid", {"c"}, "Y"), "alpha", 1.0F / 6.0F);  // PyTorch's
+  graph.Node("Add", {"X", "half"}, "a");
+  GraphBuilder::FloatAttribute(graph.Node("HardSigmoid", {"a"}, "Z"), "alpha", 1.0F / 6.0F);
+  graph.Node("Conv", {"X", "W", "B"}, "d");
+  graph.Node("HardSigmoid", {"d"}, "V");  // ONNX's default alpha 0.2: a step of its own
+  graph.Output("Y", {1, 2, 2, 2});
+  graph.Output("Z", {1, 2, 2, 2});
+  graph.Output("V", {1, 2, 2, 2});
+  auto model = graph.Load();
+  ASSERT_TRUE(model);
+  EXPECT_NE(model->Describe().find(" 4 nodes"), std::string::npos) << model->Describe();
+  auto outputs = RunFloats(*model, kInput);
+  ASSERT_EQ(outputs.size(), 3U);
+  ExpectNear(outputs[0], HardSigmoid(Conv1x1(kInput), 1.0F / 6.0F, 0.5F));
+  std::vector<float> shifted = kInput;
+  for (float& value : shifted) value += 0.5F;
+  ExpectNear(outputs[1], HardSigmoid(shifted, 1.0F / 6.0F, 0.5F));
+  ExpectNear(outputs[2], HardSigmoid(Conv1x1(kInput), 0.2F, 0.5F));
 }
 
 // kInput (1, 2, 2, 2) times the (2, 3) matrix {{1, -1, 0.5}, {2, 0.25, -3}} plus {0.5, -1, 2}.
