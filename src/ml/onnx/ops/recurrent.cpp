@@ -1,9 +1,9 @@
 // ONNX operators: LSTM, GRU and RNN (opsets 1-17). The input projection X·W^T + biases is one matrix product
 // over all time steps (on oneDNN for float32); each step then adds H·R^T and applies the gates, with ATen (the usual
-// float32 LSTM in one loop of its own after the product: PlainLstmCell). Directions forward, reverse and bidirectional,
-// per-batch sequence_lens (masked steps, reversal within each sequence), initial states, LSTM peepholes and
-// input_forget, GRU linear_before_reset, clip, the layout attribute (opset 14) and the activations / activation_alpha /
-// activation_beta attributes.
+// float32 LSTM, PlainLstm, prepares its weights once per plan step and runs each step in two passes of its own).
+// Directions forward, reverse and bidirectional, per-batch sequence_lens (masked steps, reversal within each
+// sequence), initial states, LSTM peepholes and input_forget, GRU linear_before_reset, clip, the layout attribute
+// (opset 14) and the activations / activation_alpha / activation_beta attributes.
 #include <ATen/ATen.h>
 
 #include <algorithm>
