@@ -39,11 +39,16 @@ dnnl::memory Wrap(const dnnl::memory::desc& layout, const void* data) {
 }
 
 // The memory objects this thread ran each primitive with, by Prepared::id and DNNL_ARG_*: the next run only points
-// them at its data. Emptied when it grows past kMemoryEntries primitives (those of models no longer run).
+// them at its data. Emptied, between runs, when it holds more than kMemoryEntries primitives' (those of models no
+// longer run).
 class ThreadMemories {
  public:
-  dnnl_memory_t Over(const Prepared& prepared, int argument, const dnnl::memory::desc& layout, const void* data) {
+  // Before a run's first Over (never between two: the handles Over gave must outlive the run).
+  void Trim() {
     if (by_primitive_.size() > kMemoryEntries) by_primitive_.clear();
+  }
+
+  dnnl_memory_t Over(const Prepared& prepared, int argument, const dnnl::memory::desc& layout, const void* data) {
     auto& memories = by_primitive_[prepared.id];
     for (auto& [id, memory] : memories) {
       if (id == argument) {
@@ -222,6 +227,7 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
 
 void Execute(const Prepared& prepared, std::span<const Argument> arguments) {
   thread_local ThreadMemories memories;
+  memories.Trim();
   std::vector<dnnl_exec_arg_t> run;
   run.reserve(arguments.size() + 1);
   for (const Argument& argument : arguments) {
