@@ -45,11 +45,12 @@ std::optional<float> FloatAttribute(const ::onnx::NodeProto& node, const std::st
 }
 
 // The activation a one-input step computes, by its kernel (fusions before may have replaced the node's
-// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one), the fused SiLU and GELU, and
-// HardSigmoid with PyTorch's alpha and beta.
+// own operator): Relu, HardSwish (ONNX's or the fused spelled-out one), the fused SiLU and GELU, Sigmoid (one
+// that is not half of a SiLU: those fused before), and HardSigmoid with PyTorch's alpha and beta.
 FusedActivation ActivationComputedBy(const OperatorSchema& schema, const ::onnx::NodeProto& node) {
   const bool onnx = schema.domain.empty() || schema.domain == "ai.onnx";
   if (onnx && schema.op_type == "Relu") return FusedActivation::kRelu;
+  if (onnx && schema.op_type == "Sigmoid") return FusedActivation::kSigmoid;
   if (onnx && schema.op_type == "HardSigmoid" && FloatAttribute(node, "alpha") == kHardSigmoidAlpha &&
       FloatAttribute(node, "beta").value_or(0.5f) == kHardSigmoidBeta) {
     return FusedActivation::kHardSigmoid;

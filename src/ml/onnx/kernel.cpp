@@ -250,6 +250,9 @@ void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
     case FusedActivation::kGelu:
       at::gelu_(y);
       return;
+    case FusedActivation::kSigmoid:
+      y.sigmoid_();
+      return;
     case FusedActivation::kHardSigmoid:  // as the HardSigmoid kernel computes it
       y.mul_(static_cast<double>(kHardSigmoidAlpha)).add_(static_cast<double>(kHardSigmoidBeta)).clamp_(0, 1);
       return;
@@ -268,6 +271,8 @@ const char* ActivationName(FusedActivation activation) {
       return "Gelu";
     case FusedActivation::kHardSigmoid:
       return "HardSigmoid";
+    case FusedActivation::kSigmoid:
+      return "Sigmoid";
     case FusedActivation::kNone:
       break;
   }

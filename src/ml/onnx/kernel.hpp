@@ -76,8 +76,9 @@ class KernelMemo {
 // while the output is still in cache). Only kernels registered with applies_fused_activation get one.
 // kSilu is x * sigmoid(x), kHardSwish ONNX's HardSwish (x * clip(x / 6 + 1/2, 0, 1)), kGelu the exact
 // (erf) GELU, kHardSigmoid PyTorch's hardsigmoid (clip(x / 6 + 1/2, 0, 1): ONNX's HardSigmoid with alpha 1/6
-// and beta 1/2, the gate of MobileNetV3's squeeze-and-excitation).
-enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish, kGelu, kHardSigmoid };
+// and beta 1/2, the gate of MobileNetV3's squeeze-and-excitation), kSigmoid the logistic function (the gate of
+// EfficientNet's).
+enum class FusedActivation { kNone, kRelu, kSilu, kHardSwish, kGelu, kHardSigmoid, kSigmoid };
 
 // HardSigmoid's alpha and beta that kHardSigmoid computes (as float32, as ONNX attributes hold them).
 inline constexpr float kHardSigmoidAlpha = 1.0f / 6.0f;

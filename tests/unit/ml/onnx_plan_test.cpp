@@ -3,11 +3,11 @@
 // reads the value before the Relu; a MatMul by a constant and its constant bias become one step only when
 // nothing else reads the product; kernels that compute in place (Add) never overwrite a value another
 // node, a graph output, a view or the caller's input still needs; spelled-out hard-swish, SiLU and GELU
-// become one step only when nothing else reads their parts; PyTorch's HardSigmoid (alpha 1/6) fuses into the step
-// before it, other HardSigmoids do not; a Conv added to another value becomes one step that broadcasts it as Add does
-// and overwrites it only when nothing else needs it; the convolution plan a step keeps between runs is redone when the
-// input's size, the residual's or the thread count changes. Small graphs built here, checked against values computed by
-// hand.
+// become one step only when nothing else reads their parts; Sigmoid and PyTorch's HardSigmoid (alpha 1/6)
+// fuse into the step before them, other HardSigmoids do not; a Conv added to another value becomes one step
+// that broadcasts it as Add does and overwrites it only when nothing else needs it; the convolution plan a
+// step keeps between runs is redone when the input's size, the residual's or the thread count changes. Small
+// graphs built here, checked against values computed by hand.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -360,7 +360,7 @@ std::vector<float> HardSigmoid(std::vector<float> values, float alpha, float bet
   return values;
 }
 
-TEST(OnnxPlanTest, PyTorchsHardSigmoidFusesIntoTheConvOrAddBeforeItAndOthersDoNot) {
+TEST(OnnxPlanTest, SigmoidAndPyTorchsHardSigmoidFuseIntoTheConvOrAddBeforeThemAndOtherHardSigmoidsDoNot) {
   GraphBuilder graph;
   graph.Input("X", {1, 2, 2, 2});
   AddConvWeights(graph);
@@ -371,14 +371,20 @@ TEST(OnnxPlanTest, PyTorchsHardSigmoidFusesIntoTheConvOrAddBeforeItAndOthersDoNo
   GraphBuilder::FloatAttribute(graph.Node("HardSigmoid", {"a"}, "Z"), "alpha", 1.0F / 6.0F);
   graph.Node("Conv", {"X", "W", "B"}, "d");
   graph.Node("HardSigmoid", {"d"}, "V");  // ONNX's default alpha 0.2: a step of its own
+  graph.Node("Conv", {"X", "W", "B"}, "e");
+  graph.Node("Sigmoid", {"e"}, "S");  // EfficientNet's gate: fused
   graph.Output("Y", {1, 2, 2, 2});
   graph.Output("Z", {1, 2, 2, 2});
   graph.Output("V", {1, 2, 2, 2});
+  graph.Output("S", {1, 2, 2, 2});
   auto model = graph.Load();
   ASSERT_TRUE(model);
-  EXPECT_NE(model->Describe().find(" 4 nodes"), std::string::npos) << model->Describe();
+  EXPECT_NE(model->Describe().find(" 5 nodes"), std::string::npos) << model->Describe();
   auto outputs = RunFloats(*model, kInput);
-  ASSERT_EQ(outputs.size(), 3U);
+  ASSERT_EQ(outputs.size(), 4U);
+  std::vector<float> gate = Conv1x1(kInput);
+  for (float& value : gate) value = 1.0F / (1.0F + std::exp(-value));
+  ExpectNear(outputs[3], gate);
   ExpectNear(outputs[0], HardSigmoid(Conv1x1(kInput), 1.0F / 6.0F, 0.5F));
   std::vector<float> shifted = kInput;
   for (float& value : shifted) value += 0.5F;

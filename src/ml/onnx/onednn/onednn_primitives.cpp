@@ -215,6 +215,9 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
     case FusedActivation::kHardSwish:  // x * relu6(x + 3) / 6 (oneDNN 2.6 has no parameters for it)
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
       return;
+    case FusedActivation::kSigmoid:
+      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
+      return;
     case FusedActivation::kHardSigmoid:  // alpha x + beta, clipped to [0, 1]
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, kHardSigmoidAlpha, kHardSigmoidBeta);
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip_v2, 0.0f, 1.0f);
@@ -225,7 +228,7 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
   }
 }
 
-void Execute(const Prepared& prepared, std::span<const Argument> arguments) {
+void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments) {
   thread_local ThreadMemories memories;
   memories.Trim();
   std::vector<dnnl_exec_arg_t> run;

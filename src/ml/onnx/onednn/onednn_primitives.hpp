@@ -17,7 +17,6 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
-#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -103,10 +102,7 @@ struct Argument {
 // Runs `prepared` on `arguments`, with a scratchpad allocated for this call, and waits for it. The oneDNN memory
 // objects over the data are kept per thread and primitive and pointed at each call's data (making one costs
 // ~0.2 µs, as much as all the work of a small primitive; Silero's VAD made some fifty per call).
-void Execute(const Prepared& prepared, std::span<const Argument> arguments);
-inline void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments) {
-  Execute(prepared, std::span<const Argument>(arguments.begin(), arguments.size()));
-}
+void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments);
 
 // Copies the data at `from` in `from_layout` to `to` in `to_layout` (the same dimensions), with a reorder
 // primitive created once per pair of layouts.
