@@ -13,7 +13,7 @@
 
 namespace quarry {
 
-// Draws `rows` under the column `names`. Throws only when a value has neither text nor bytes.
+// Draws `rows` under the column `names`.
 std::string RenderBoxTable(duckdb::ClientContext& context, const std::vector<std::string>& names,
                            const duckdb::ColumnDataCollection& rows, const BoxOptions& options);
 

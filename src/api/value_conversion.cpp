@@ -190,7 +190,8 @@ class Converter {
     }
   }
 
-  // Last resort for a value whose own conversion failed: its text, else its bytes.
+  // Last resort for a value whose own conversion failed: its text, else its bytes, else (a VARIANT holding a value
+  // DuckDB's own cast to text refuses, say) a placeholder naming its type: one value is never worth failing a query.
   Value ConvertOpaque(const duckdb::Value& value) {
     try {
       return Value::Text(CastToText(value, context_));
@@ -200,8 +201,7 @@ class Converter {
     if (TryGetBytes(value, bytes)) {
       return BytesValue(std::move(bytes));
     }
-    throw duckdb::ConversionException("cannot render a value: it has neither text nor bytes; type %s",
-                                      value.type().ToString());
+    return Value::Text("<" + value.type().ToString() + " value that DuckDB cannot print>");
   }
 
   // DuckDB's text of a nested value, or `composed` when DuckDB cannot print it (opaque children).
