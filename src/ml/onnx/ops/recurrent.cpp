@@ -165,15 +165,27 @@ void CheckShape(const at::Tensor& tensor, at::IntArrayRef expected, const char* 
   }
 }
 
+// What a state input must be: its sizes, whether layout 1 puts the batch first, and the compute type.
+struct StateShape {
+  int64_t directions, batch, hidden;
+  bool batch_first;
+  at::ScalarType type;
+};
+
 // An optional state input ([directions, batch, hidden], or [batch, directions, hidden] with layout 1), or zeros.
-at::Tensor StateInput(const NodeContext& node, size_t index, const Recurrent& problem, const char* what) {
-  if (!node.has_input(index)) {
-    return at::zeros({problem.directions, problem.batch, problem.hidden}, problem.x.options());
-  }
-  at::Tensor state = node.input(index).to(problem.x.scalar_type());
-  if (problem.batch_first) state = state.transpose(0, 1);
-  CheckShape(state, {problem.directions, problem.batch, problem.hidden}, what);
+at::Tensor StateInput(const NodeContext& node, size_t index, const StateShape& shape, const char* what) {
+  if (!node.has_input(index)) return at::zeros({shape.directions, shape.batch, shape.hidden}, shape.type);
+  at::Tensor state = node.input(index).to(shape.type);
+  if (shape.batch_first) state = state.transpose(0, 1);
+  CheckShape(state, {shape.directions, shape.batch, shape.hidden}, what);
   return state;
+}
+
+at::Tensor StateInput(const NodeContext& node, size_t index, const Recurrent& problem, const char* what) {
+  return StateInput(
+      node, index,
+      StateShape{problem.directions, problem.batch, problem.hidden, problem.batch_first, problem.x.scalar_type()},
+      what);
 }
 
 SequenceMask ParseSequenceLengths(const NodeContext& node, int64_t seq, int64_t batch) {
@@ -425,17 +437,6 @@ std::shared_ptr<const PlainLstm> PreparePlainLstm(const NodeContext& node, const
   return prepared;
 }
 
-// The initial state input `index` ([directions, batch, hidden], [batch, directions, hidden] with layout 1) or
-// zeros, as float32.
-at::Tensor PlainInitialState(const NodeContext& node, size_t index, const PlainLstm& lstm, int64_t batch,
-                             const char* what) {
-  if (!node.has_input(index)) return at::zeros({lstm.directions, batch, lstm.hidden}, at::kFloat);
-  at::Tensor state = node.input(index).to(at::kFloat);
-  if (lstm.batch_first) state = state.transpose(0, 1);
-  CheckShape(state, {lstm.directions, batch, lstm.hidden}, what);
-  return state;
-}
-
 // One time step of one direction: gates (this step's recurrent product plus its input projection and bias,
 // overwritten with their activations), then the cell state c and the hidden state h, both updated in place.
 void PlainLstmStep(at::Tensor& gates, const float* projected, const float* bias, at::Tensor& c, at::Tensor& h,
@@ -466,8 +467,9 @@ std::vector<at::Tensor> RunPlainLstm(const NodeContext& node, const PlainLstm& l
   if (lstm.batch_first) x = x.transpose(0, 1);
   x = x.contiguous();
   const int64_t seq = x.size(0), batch = x.size(1), hidden = lstm.hidden;
-  const at::Tensor initial_h = PlainInitialState(node, 5, lstm, batch, "initial_h");
-  const at::Tensor initial_c = PlainInitialState(node, 6, lstm, batch, "initial_c");
+  const StateShape state{lstm.directions, batch, hidden, lstm.batch_first, at::kFloat};
+  const at::Tensor initial_h = StateInput(node, 5, state, "initial_h");
+  const at::Tensor initial_c = StateInput(node, 6, state, "initial_c");
   const bool want_y = node.output_wanted(0);
   at::Tensor y = want_y ? at::empty({seq, lstm.directions, batch, hidden}, at::kFloat) : at::Tensor();
   at::Tensor y_h = initial_h.clone(at::MemoryFormat::Contiguous);
