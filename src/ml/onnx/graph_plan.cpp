@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/step_profile.hpp"
 #include "ml/onnx/tensor_proto.hpp"
 
@@ -237,6 +238,7 @@ std::unique_ptr<GraphPlan> GraphPlan::Build(const ::onnx::GraphProto& graph, con
   plan->FuseMatMulAdd();
   plan->FuseConvAdd();
   plan->FuseActivations();
+  plan->AssignBlockedLayouts();
   plan->ComputeReleases();
   return plan;
 }
@@ -353,21 +355,38 @@ void GraphPlan::ComputeReleases() {
   }
 }
 
-std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Tensor>& values,
-                                           const OuterLookup& lookup) const {
+std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup,
+                                           const std::vector<int64_t>* blocked, int64_t* output_blocked) const {
   std::vector<at::Tensor> inputs;
   inputs.reserve(step.inputs.size());
   for (int slot : step.inputs) inputs.push_back(slot < 0 ? at::Tensor() : values[slot]);
+  // Blocked values go as they are to the inputs the kernel takes them at; any other reader gets them plain.
+  std::vector<int64_t> channels;
+  for (size_t i = 0; blocked != nullptr && i < step.inputs.size(); i++) {
+    const int slot = step.inputs[i];
+    if (slot < 0 || (*blocked)[slot] == 0) continue;
+    const auto& takes = step.schema->takes_blocked;
+    if (std::find(takes.begin(), takes.end(), i) != takes.end()) {
+      channels.resize(step.inputs.size(), 0);
+      channels[i] = (*blocked)[slot];
+    } else {
+      inputs[i] = onednn::ToPlain(inputs[i], (*blocked)[slot]);
+    }
+  }
   for (size_t i : step.handed_over) values[step.inputs[i]].reset();
   // Subgraphs see this graph's values first, then the enclosing graphs'.
   SubgraphRunner runner;
   if (step.has_subgraph) {
-    runner = [this, &values, &lookup](const ::onnx::GraphProto& graph, const std::vector<at::Tensor>& subgraph_inputs) {
+    runner = [this, &values, &lookup, blocked](const ::onnx::GraphProto& graph,
+                                               const std::vector<at::Tensor>& subgraph_inputs) {
       auto found = subgraphs_.find(&graph);
       if (found == subgraphs_.end()) throw OnnxError("subgraph was not planned");
-      const OuterLookup inner = [this, &values, &lookup](const std::string& name) {
+      const OuterLookup inner = [this, &values, &lookup, blocked](const std::string& name) {
         auto slot = slot_of_.find(name);
-        if (slot != slot_of_.end() && values[slot->second].defined()) return values[slot->second];
+        if (slot != slot_of_.end() && values[slot->second].defined()) {
+          const int64_t channels = blocked != nullptr ? (*blocked)[slot->second] : 0;
+          return channels > 0 ? onednn::ToPlain(values[slot->second], channels) : values[slot->second];
+        }
         return lookup(name);
       };
       return found->second->Run(subgraph_inputs, &inner);
@@ -375,8 +394,11 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
   }
   try {
     NodeContext context(*step.node, step.opset, std::move(inputs), step.has_subgraph ? &runner : nullptr,
-                        step.activation, step.memo.get());
-    return step.schema->kernel(context);
+                        step.activation, step.memo.get(), std::move(channels),
+                        step.may_block_output && output_blocked != nullptr);
+    std::vector<at::Tensor> outputs = step.schema->kernel(context);
+    if (output_blocked != nullptr) *output_blocked = context.output_blocked();
+    return outputs;
   } catch (const OnnxError& error) {
     throw OnnxError(NodeLabel(*step.node) + ": " + error.what());
   } catch (const c10::Error& error) {
@@ -401,10 +423,12 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
   for (const auto& [slot, name] : outer_slots_) values[slot] = lookup(name);
 
   const bool profiling = StepProfileEnabled();
+  std::vector<int64_t> blocked(values.size(), 0);  // logical channels of the values in the blocked layout
   for (const auto& step : steps_) {
     std::optional<StepTimer> timer;
     if (profiling) timer.emplace();
-    std::vector<at::Tensor> outputs = RunStep(step, values, lookup);
+    int64_t output_blocked = 0;
+    std::vector<at::Tensor> outputs = RunStep(step, values, lookup, &blocked, &output_blocked);
     if (profiling) timer->End(ProfileLabel(*step.schema, step.activation));
     for (size_t i = 0; i < step.outputs.size(); i++) {
       if (step.outputs[i] < 0) continue;
@@ -413,15 +437,16 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
                         " outputs, but output " + std::to_string(i) + " is used");
       }
       values[step.outputs[i]] = std::move(outputs[i]);
+      blocked[step.outputs[i]] = i == 0 ? output_blocked : 0;
     }
     for (int slot : step.release) values[slot].reset();
   }
   std::vector<at::Tensor> results;
   results.reserve(output_slots_.size());
   for (size_t i = 0; i < output_slots_.size(); i++) {
-    if (!values[output_slots_[i]].defined())
-      throw OnnxError("graph output '" + output_names_[i] + "' was not produced");
-    results.push_back(values[output_slots_[i]]);
+    const int slot = output_slots_[i];
+    if (!values[slot].defined()) throw OnnxError("graph output '" + output_names_[i] + "' was not produced");
+    results.push_back(blocked[slot] > 0 ? onednn::ToPlain(values[slot], blocked[slot]) : values[slot]);
   }
   return results;
 }

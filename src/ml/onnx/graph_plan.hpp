@@ -2,7 +2,8 @@
 // kernels resolved for the model's opset, values in numbered slots, each intermediate freed after its
 // last use, and initializer-only subgraphs folded into constants at load, as is shape arithmetic that
 // the declared input shapes decide (shape_folding.cpp); subgraphs see their enclosing graphs' constants
-// as constants. Some patterns become one step (graph_fusion.cpp): a Relu, HardSwish, SiLU or GELU that
+// as constants. Between convolutions, values may stay in oneDNN's blocked layout (onednn/blocked_layout.hpp;
+// AssignBlockedLayouts). Some patterns become one step (graph_fusion.cpp): a Relu, HardSwish, SiLU or GELU that
 // alone reads the output of a Conv, an Add or a fused MatMul+Add, hard-swish spelled out as
 // Add/Clip/Mul/Div, SiLU spelled out as Sigmoid/Mul, GELU spelled out with Erf, and a MatMul by a
 // constant matrix whose product alone gets a constant bias added (one inner product). A node
@@ -70,7 +71,8 @@ class GraphPlan {
     std::vector<int> release;         // slots whose last use is this step
     std::vector<size_t> handed_over;  // inputs whose value the step gets (not a copy): last use, read once
     FusedActivation activation = FusedActivation::kNone;
-    bool has_subgraph = false;  // an If/Loop/Scan: runs with a SubgraphRunner, never folded
+    bool has_subgraph = false;      // an If/Loop/Scan: runs with a SubgraphRunner, never folded
+    bool may_block_output = false;  // every reader of output 0 takes it in the blocked layout
     std::shared_ptr<KernelMemo> memo = std::make_shared<KernelMemo>();  // the kernel's, across runs
   };
 
@@ -95,6 +97,9 @@ class GraphPlan {
   void FuseMatMulAdd();
   void FuseConvAdd();
   void FuseActivations();
+  // The blocked layout (blocked_layout_plan.cpp): lets a step return output 0 blocked where every reader takes it
+  // so; off when QUARRY_ONNX_BLOCKED is "0" (read at each Build) or oneDNN is off.
+  void AssignBlockedLayouts();
   // The step producing each slot (-1: none); the step producing `slot` when it is an `op_type` node with
   // one output that only one reader reads, else -1.
   std::vector<int> Producers() const;
@@ -106,7 +111,11 @@ class GraphPlan {
   // How often each slot is read: by steps, by subgraphs (by name), as a graph output.
   std::vector<int> ReadCounts() const;
   void ComputeReleases();
-  std::vector<at::Tensor> RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup) const;
+  // Runs `step` on `values` (by slot). `blocked` (by slot, null outside Run): the logical channel count of each
+  // value in the blocked layout, 0 for plain ones; `output_blocked` receives output 0's.
+  std::vector<at::Tensor> RunStep(const Step& step, std::vector<at::Tensor>& values, const OuterLookup& lookup,
+                                  const std::vector<int64_t>* blocked = nullptr,
+                                  int64_t* output_blocked = nullptr) const;
 
   std::vector<std::string> input_names_;
   std::vector<std::string> output_names_;

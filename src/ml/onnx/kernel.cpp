@@ -124,7 +124,13 @@ std::vector<at::Tensor> NodeContext::RunSubgraph(const ::onnx::GraphProto& graph
 
 OperatorSchema& OperatorRegistry::Add(std::string op_type, int since, int until, Kernel kernel, std::string domain) {
   if (domain == "ai.onnx") domain.clear();
-  return schemas_.emplace_back(OperatorSchema{std::move(domain), std::move(op_type), since, until, std::move(kernel)});
+  OperatorSchema& schema = schemas_.emplace_back();
+  schema.domain = std::move(domain);
+  schema.op_type = std::move(op_type);
+  schema.since = since;
+  schema.until = until;
+  schema.kernel = std::move(kernel);
+  return schema;
 }
 
 const OperatorSchema* OperatorRegistry::Find(std::string_view domain, std::string_view op_type, int version) const {

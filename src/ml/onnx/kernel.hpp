@@ -105,6 +105,19 @@ class NodeContext {
   NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner,
               FusedActivation activation = FusedActivation::kNone, KernelMemo* memo = nullptr)
       : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner), activation_(activation), memo_(memo) {}
+  // With inputs in the blocked layout (onednn/blocked_layout.hpp): `blocked_channels` holds each input's logical
+  // channel count where it is blocked, 0 where plain; `may_block_output`: every reader of output 0 takes it blocked.
+  NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner,
+              FusedActivation activation, KernelMemo* memo, std::vector<int64_t> blocked_channels,
+              bool may_block_output)
+      : node_(node),
+        opset_(opset),
+        inputs_(std::move(inputs)),
+        runner_(runner),
+        activation_(activation),
+        memo_(memo),
+        blocked_channels_(std::move(blocked_channels)),
+        may_block_output_(may_block_output) {}
 
   // The opset version of the node's domain that the model imports (e.g. 13).
   int opset() const { return opset_; }
@@ -124,6 +137,13 @@ class NodeContext {
   FusedActivation activation() const { return activation_; }
   // The step's memo (null when the node runs outside a plan's step, e.g. folded at load).
   KernelMemo* memo() const { return memo_; }
+  // The blocked layout, for kernels registered with takes_blocked (OperatorSchema): input i's logical channel count
+  // when it arrives blocked (its tensor then has shape (N, C / B, H, W, B)), 0 when it is an ordinary tensor.
+  int64_t blocked_channels(size_t i) const { return i < blocked_channels_.size() ? blocked_channels_[i] : 0; }
+  // Whether output 0 may be returned blocked; a kernel that does so says so with set_output_blocked(channels).
+  bool may_block_output() const { return may_block_output_; }
+  void set_output_blocked(int64_t channels) { output_blocked_ = channels; }
+  int64_t output_blocked() const { return output_blocked_; }
   // The number of outputs the node declares, and whether output i is named (wanted) at all.
   size_t output_count() const;
   bool output_wanted(size_t i) const;
@@ -154,6 +174,9 @@ class NodeContext {
   const SubgraphRunner* runner_;
   FusedActivation activation_;
   KernelMemo* memo_;
+  std::vector<int64_t> blocked_channels_;
+  bool may_block_output_ = false;
+  int64_t output_blocked_ = 0;
 };
 
 // Registration: `since` is the first opset version the kernel implements, `until` the last (inclusive).
@@ -162,11 +185,15 @@ class NodeContext {
 struct OperatorSchema {
   std::string domain;
   std::string op_type;
-  int since;
-  int until;
+  int since = 0;
+  int until = 0;
   Kernel kernel;
   // Whether the kernel applies NodeContext::activation() (so the plan may fuse a following Relu into it).
   bool applies_fused_activation = false;
+  // The inputs the kernel takes in the blocked layout (NodeContext::blocked_channels); such a kernel may also
+  // return output 0 blocked where NodeContext::may_block_output(). It must compute any mix of blocked and
+  // plain inputs.
+  std::vector<size_t> takes_blocked;
 };
 
 class OperatorRegistry {

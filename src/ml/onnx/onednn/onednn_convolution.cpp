@@ -3,11 +3,13 @@
 
 #include <omp.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_primitives.hpp"
 
 namespace quarry::ml::onnx::onednn {
@@ -36,19 +38,30 @@ bool SuitsWinograd(const PlanarConvolution& planar) {
          planar.dilations == memory::dims{0, 0};
 }
 
-std::string KeyOf(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual,
-                  bool winograd) {
-  return std::string(winograd ? "winograd " : "") + "conv " + DimsKey(planar.source) + " w" + DimsKey(planar.weights) +
-         " g" + std::to_string(planar.group) + " s" + DimsKey(planar.strides) + " d" + DimsKey(planar.dilations) +
-         " p" + DimsKey(planar.padding_begin) + "/" + DimsKey(planar.padding_end) + (bias ? " bias" : "") + " " +
-         ActivationName(activation) + (residual ? " sum" : "");
+std::string KeyOf(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual, bool winograd,
+                  bool blocked) {
+  return std::string(winograd ? "winograd " : "") + (blocked ? "blocked " : "") + "conv " + DimsKey(planar.source) +
+         " w" + DimsKey(planar.weights) + " g" + std::to_string(planar.group) + " s" + DimsKey(planar.strides) + " d" +
+         DimsKey(planar.dilations) + " p" + DimsKey(planar.padding_begin) + "/" + DimsKey(planar.padding_end) +
+         (bias ? " bias" : "") + " " + ActivationName(activation) + (residual ? " sum" : "");
 }
 
-// The primitive for `planar`: direct on channels-last data, or Winograd on the blocked layout it picks.
-Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual, bool winograd) {
-  const memory::format_tag data_tag = winograd ? memory::format_tag::any : memory::format_tag::nhwc;
-  const memory::desc source = DescribePlain(planar.source, data_tag);
-  const memory::desc destination = DescribePlain(planar.destination, data_tag);
+// The primitive for `planar`: direct on channels-last data, Winograd on the blocked layout it picks, or (`blocked`)
+// direct reading the input layout it prefers and writing the blocked layout (BlockedLayout). A blocked primitive
+// that only oneDNN's reference implementation computes is refused (dnnl::error): plain data runs faster.
+Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation activation, bool residual, bool winograd,
+                bool blocked) {
+  const memory::format_tag data_tag = winograd || blocked ? memory::format_tag::any : memory::format_tag::nhwc;
+  // A blocked primitive reads blocked data, but for an input of fewer channels than a block (a picture's three),
+  // which it reads as it prefers.
+  const bool reads_blocked = blocked && !winograd && planar.source[1] >= ChannelBlock();
+  const memory::desc source =
+      reads_blocked ? BlockedLayout({planar.source[0], planar.source[1], planar.source[2], planar.source[3]})
+                    : DescribePlain(planar.source, data_tag);
+  const memory::desc destination =
+      blocked && !winograd
+          ? BlockedLayout({planar.destination[0], planar.destination[1], planar.destination[2], planar.destination[3]})
+          : DescribePlain(planar.destination, data_tag);
   const memory::desc weights(planar.weights, memory::data_type::f32, memory::format_tag::any);
   const memory::desc bias_layout =
       bias ? DescribePlain({planar.destination[1]}, memory::format_tag::x) : memory::desc();
@@ -62,6 +75,9 @@ Prepared Create(const PlanarConvolution& planar, bool bias, FusedActivation acti
       winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct, source, weights,
       bias_layout, destination, planar.strides, planar.dilations, planar.padding_begin, planar.padding_end);
   const dnnl::convolution_forward::primitive_desc primitive(description, attributes, CpuEngine());
+  if (blocked && std::string(primitive.impl_info_str()).find("ref") != std::string::npos) {
+    throw dnnl::error(dnnl_unimplemented, "only oneDNN's reference convolution takes this on blocked data");
+  }
   Prepared prepared;
   prepared.primitive = dnnl::convolution_forward(primitive);
   prepared.scratchpad = primitive.scratchpad_desc();
@@ -86,33 +102,81 @@ void Run(const Prepared& prepared, const void* source, const at::Tensor& weights
                      {DNNL_ARG_DST, destination}});
 }
 
-// Runs a primitive on oneDNN's blocked layouts (Winograd): the channels-last `source` (and `residual`)
-// reordered into them, the output reordered back to channels-last, into the residual's memory when
-// `residual_exclusive` and it is channels-last.
-at::Tensor ConvolveBlocked(const Prepared& prepared, const PlanarConvolution& planar, const at::Tensor& source,
-                           const at::Tensor& weights, const at::Tensor& bias, const at::Tensor& residual,
-                           bool residual_exclusive) {
-  auto bytes_for = [&](int argument) {
-    return at::empty({static_cast<int64_t>(prepared.layout(argument).get_size())}, source.options().dtype(at::kByte));
-  };
-  const memory::desc plain_source = DescribePlain(planar.source, memory::format_tag::nhwc);
-  const memory::desc plain_destination = DescribePlain(planar.destination, memory::format_tag::nhwc);
-  const at::Tensor blocked_source = bytes_for(DNNL_ARG_SRC);
-  Reorder(plain_source, source.data_ptr(), prepared.layout(DNNL_ARG_SRC), blocked_source.data_ptr());
-  const at::Tensor blocked_output = bytes_for(DNNL_ARG_DST);
-  at::Tensor plain_residual;
-  if (residual.defined()) {
-    plain_residual = residual.contiguous(at::MemoryFormat::ChannelsLast);
-    Reorder(plain_destination, plain_residual.data_ptr(), prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr());
+// The logical sizes of `tensor`: (N, channels, H, W) where it is blocked with `channels` channels, its own sizes where
+// it is plain (channels 0).
+std::vector<int64_t> LogicalSizes(const at::Tensor& tensor, int64_t channels) {
+  if (channels == 0) return tensor.sizes().vec();
+  return {tensor.size(0), channels, tensor.size(2), tensor.size(3)};
+}
+
+// How `tensor` (blocked with `channels` channels, or plain and dense) lies in memory, as oneDNN describes it.
+memory::desc LayoutOf(const at::Tensor& tensor, int64_t channels) {
+  return channels > 0 ? BlockedLayout(BlockedSizes(tensor, channels)) : DescribeTensor(tensor);
+}
+
+at::Tensor RoomFor(const memory::desc& layout) {
+  return at::empty({static_cast<int64_t>(layout.get_size())}, at::TensorOptions(at::kByte));
+}
+
+at::Tensor Dense(const at::Tensor& tensor) {
+  return tensor.is_non_overlapping_and_dense() ? tensor : tensor.contiguous(at::MemoryFormat::ChannelsLast);
+}
+
+// Runs a primitive on the layouts it chose (Winograd's; a blocked primitive's): the input and the residual
+// reordered into them where they lie otherwise, the output written into the residual's memory where it may be and
+// lies so, and handed back blocked (the plan's arguments allow it: then *output_blocked is set) or channels-last.
+at::Tensor RunOnChosenLayouts(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
+                              bool residual_exclusive, int64_t* output_blocked) {
+  const Prepared& prepared = *plan.prepared;
+  const PlanarConvolution& planar = plan.planar;
+  const BlockedArguments& arguments = plan.arguments;
+  const memory::desc& source_layout = prepared.layout(DNNL_ARG_SRC);
+  const memory::desc& destination_layout = prepared.layout(DNNL_ARG_DST);
+  const at::Tensor input = arguments.input > 0 ? x : Dense(x);
+  const memory::desc input_layout = LayoutOf(input, arguments.input);
+  at::Tensor source = input;
+  if (!(input_layout == source_layout)) {
+    source = RoomFor(source_layout);
+    Reorder(input_layout, input.data_ptr(), source_layout, source.data_ptr());
   }
-  Run(prepared, blocked_source.data_ptr(), weights, blocked_output.data_ptr(), bias);
-  const bool into_residual = residual_exclusive && plain_residual.defined() &&
-                             plain_residual.data_ptr() == residual.data_ptr() && residual.storage_offset() == 0;
-  at::Tensor output = into_residual
-                          ? residual
-                          : at::empty(std::vector<int64_t>(planar.destination.begin(), planar.destination.end()),
-                                      source.options().memory_format(at::MemoryFormat::ChannelsLast));
-  Reorder(prepared.layout(DNNL_ARG_DST), blocked_output.data_ptr(), plain_destination, output.data_ptr());
+  const std::array<int64_t, 4> output_sizes = {planar.destination[0], planar.destination[1], planar.destination[2],
+                                               planar.destination[3]};
+  const bool writes_blocked = destination_layout == plan.output_layout;
+  auto room_for_output = [&] { return writes_blocked ? EmptyBlocked(output_sizes) : RoomFor(destination_layout); };
+  at::Tensor destination;
+  at::Tensor plain_residual;  // a plain residual the output may replace
+  if (residual.defined()) {
+    const at::Tensor given = arguments.residual > 0 ? residual : Dense(residual);
+    const memory::desc residual_layout = LayoutOf(given, arguments.residual);
+    const bool replaceable =
+        residual_exclusive && given.data_ptr() == residual.data_ptr() && given.storage_offset() == 0;
+    if (replaceable && residual_layout == destination_layout) {
+      destination = given;  // the sum post-operation adds into what the output memory holds
+    } else {
+      destination = room_for_output();
+      Reorder(residual_layout, given.data_ptr(), destination_layout, destination.data_ptr());
+      if (replaceable && arguments.residual == 0 && given.is_contiguous(at::MemoryFormat::ChannelsLast)) {
+        plain_residual = given;
+      }
+    }
+  } else {
+    destination = room_for_output();
+  }
+  Run(prepared, source.data_ptr(), plan.weights, destination.data_ptr(), plan.bias);
+  if (arguments.output) {
+    if (!writes_blocked) {
+      at::Tensor blocked = EmptyBlocked(output_sizes);
+      Reorder(destination_layout, destination.data_ptr(), plan.output_layout, blocked.data_ptr());
+      destination = blocked;
+    }
+    if (output_blocked != nullptr) *output_blocked = planar.destination[1];
+    return destination;
+  }
+  at::Tensor output = plain_residual.defined()
+                          ? plain_residual
+                          : at::empty(std::vector<int64_t>(output_sizes.begin(), output_sizes.end()),
+                                      at::TensorOptions(at::kFloat).memory_format(at::MemoryFormat::ChannelsLast));
+  Reorder(destination_layout, destination.data_ptr(), DescribeTensor(output), output.data_ptr());
   return output;
 }
 
@@ -124,7 +188,7 @@ bool TakesConvolution(const at::Tensor& x, const at::Tensor& w) {
 }
 
 bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
-                     FusedActivation activation, const at::Tensor& residual) {
+                     FusedActivation activation, const at::Tensor& residual, const BlockedArguments& blocked) {
   return x.scalar_type() == at::kFloat && x.sizes() == at::IntArrayRef(plan.input_sizes) &&
          w.unsafeGetTensorImpl() == plan.weight_source.unsafeGetTensorImpl() &&
          bias.defined() == plan.bias_source.defined() &&
@@ -132,12 +196,13 @@ bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at:
          activation == plan.activation && residual.defined() == plan.has_residual &&
          (!residual.defined() ||
           (residual.scalar_type() == at::kFloat && residual.sizes() == at::IntArrayRef(plan.residual_sizes))) &&
-         omp_get_max_threads() == plan.threads;
+         blocked == plan.arguments && omp_get_max_threads() == plan.threads;
 }
 
 std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                                                        const WindowGeometry& window, int64_t group,
-                                                       FusedActivation activation, const at::Tensor& residual) {
+                                                       FusedActivation activation, const at::Tensor& residual,
+                                                       const BlockedArguments& blocked) {
   auto plan = std::make_shared<ConvolutionPlan>();
   plan->input_sizes = x.sizes().vec();
   plan->weight_source = w;
@@ -146,13 +211,15 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   plan->has_residual = residual.defined();
   if (residual.defined()) plan->residual_sizes = residual.sizes().vec();
   plan->threads = omp_get_max_threads();
-  plan->one_dimensional = x.dim() == 3;
+  plan->arguments = blocked;
+  const std::vector<int64_t> x_sizes = LogicalSizes(x, blocked.input);
+  plan->one_dimensional = x_sizes.size() == 3;
   const bool one_dimensional = plan->one_dimensional;
   const size_t first = one_dimensional ? 0 : 1;  // the window's axis for the planar width when 1-D
   PlanarConvolution& planar = plan->planar;
   planar.group = group;
-  const int64_t height = one_dimensional ? 1 : x.size(2), width = x.size(-1);
-  planar.source = {x.size(0), x.size(1), height, width};
+  const int64_t height = one_dimensional ? 1 : x_sizes[2], width = x_sizes.back();
+  planar.source = {x_sizes[0], x_sizes[1], height, width};
   const int64_t kernel_height = one_dimensional ? 1 : w.size(2), kernel_width = w.size(-1);
   auto per_axis = [&](const std::vector<int64_t>& values, int64_t unit_height) -> memory::dims {
     return one_dimensional ? memory::dims{unit_height, values[0]} : memory::dims{values[0], values[first]};
@@ -171,7 +238,7 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
     output_size[axis] = room / planar.strides[axis] + 1;
   }
   const int64_t outputs = w.size(0);
-  planar.destination = {x.size(0), outputs, output_size[0], output_size[1]};
+  planar.destination = {x_sizes[0], outputs, output_size[0], output_size[1]};
   planar.grouped_weights = group > 1;
   planar.weights = planar.grouped_weights ? memory::dims{group, outputs / group, w.size(1), kernel_height, kernel_width}
                                           : memory::dims{outputs, w.size(1), kernel_height, kernel_width};
@@ -181,18 +248,25 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   const bool has_bias = bias.defined();
   const bool has_residual = residual.defined();
   const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  // Winograd and blocked primitives take a residual of the output's own shape (reordered into their layout).
+  const bool residual_fits_layouts =
+      !has_residual || LogicalSizes(residual, blocked.residual) == std::vector<int64_t>(planar_output);
   const SmallWorkOnOneThread small(plan->multiply_adds);
-  auto prepare = [&](bool winograd) {
-    return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd),
-                           [&] { return Create(planar, has_bias, activation, has_residual, winograd); });
+  auto prepare = [&](bool winograd, bool blocked_layout) {
+    return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd, blocked_layout), [&] {
+      return Create(planar, has_bias, activation, has_residual, winograd, blocked_layout);
+    });
   };
-  // Winograd takes a residual of the output's own shape (reordered into its layout as it is).
-  if (!one_dimensional && SuitsWinograd(planar) &&
-      (!has_residual || residual.sizes() == at::IntArrayRef(planar_output))) {
-    plan->prepared = prepare(true);
+  if (!one_dimensional) {
+    plan->output_layout = BlockedLayout({planar.destination[0], outputs, output_size[0], output_size[1]});
   }
+  if (!one_dimensional && residual_fits_layouts && SuitsWinograd(planar)) plan->prepared = prepare(true, false);
   plan->winograd = plan->prepared != nullptr;
-  if (!plan->winograd) plan->prepared = prepare(false);
+  if (!plan->winograd && !one_dimensional && residual_fits_layouts && blocked.any()) {
+    plan->prepared = prepare(false, true);
+    plan->blocked = plan->prepared != nullptr;
+  }
+  if (plan->prepared == nullptr) plan->prepared = prepare(false, false);
   if (plan->prepared == nullptr) return nullptr;
   const memory::desc plain_weights =
       DescribePlain(planar.weights, planar.grouped_weights ? memory::format_tag::goihw : memory::format_tag::oihw);
@@ -202,15 +276,23 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
 }
 
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
-                          bool residual_exclusive) {
+                          bool residual_exclusive, int64_t* output_blocked) {
+  if (output_blocked != nullptr) *output_blocked = 0;
   const PlanarConvolution& planar = plan.planar;
   const bool one_dimensional = plan.one_dimensional;
   const SmallWorkOnOneThread small(plan.multiply_adds);
+  if (plan.winograd || plan.blocked) return RunOnChosenLayouts(plan, x, residual, residual_exclusive, output_blocked);
+  if (plan.arguments.input > 0 || plan.arguments.residual > 0) {
+    // Blocked arguments of a convolution oneDNN computes only on plain data.
+    ConvolutionPlan plain = plan;
+    plain.arguments = BlockedArguments{};
+    const at::Tensor plain_x = plan.arguments.input > 0 ? ToPlain(x, plan.arguments.input) : x;
+    const bool plain_residual = plan.arguments.residual > 0;
+    return RunConvolution(plain, plain_x, plain_residual ? ToPlain(residual, plan.arguments.residual) : residual,
+                          plain_residual || residual_exclusive, nullptr);
+  }
   const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
   const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
-  if (plan.winograd) {
-    return ConvolveBlocked(*plan.prepared, planar, source, plan.weights, plan.bias, residual, residual_exclusive);
-  }
   at::Tensor output;
   if (residual.defined()) {
     // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.

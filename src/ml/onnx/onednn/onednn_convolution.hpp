@@ -27,6 +27,19 @@ struct PlanarConvolution {
   bool grouped_weights = false;  // weights described as (group, M / group, C / group, kh, kw)
 };
 
+// How a call passes its data in the blocked layout (blocked_layout.hpp): the logical channel counts of the input and
+// of the residual where they are blocked (0: plain), and whether the output may be returned blocked.
+struct BlockedArguments {
+  int64_t input = 0;
+  int64_t residual = 0;
+  bool output = false;
+
+  bool any() const { return input > 0 || residual > 0 || output; }
+  bool operator==(const BlockedArguments& other) const {
+    return input == other.input && residual == other.residual && output == other.output;
+  }
+};
+
 // What PlanConvolution decided: the call it fits (FitsConvolution) and how to run it.
 struct ConvolutionPlan {
   // The call: the input's sizes, the weight and bias tensors themselves (held, so their addresses stay
@@ -37,11 +50,17 @@ struct ConvolutionPlan {
   bool has_residual = false;
   std::vector<int64_t> residual_sizes;
   int threads = 0;
+  BlockedArguments arguments;
   // How to run it.
   PlanarConvolution planar;
   bool one_dimensional = false;
   bool winograd = false;
-  int64_t multiply_adds = 0;  // for SmallWorkOnOneThread
+  // The primitive runs on oneDNN's blocked layouts (it reads the input in the layout it chose, blocked or plain,
+  // and writes the blocked output_layout, or Winograd's choice), for a call with blocked arguments. A call with
+  // blocked arguments that oneDNN cannot run so runs plain, its blocked arguments made plain first.
+  bool blocked = false;
+  dnnl::memory::desc output_layout;  // the output in the blocked layout (BlockedLayout)
+  int64_t multiply_adds = 0;         // for SmallWorkOnOneThread
   std::shared_ptr<const Prepared> prepared;
   at::Tensor weights;  // weight_source reordered for `prepared`
   at::Tensor bias;     // bias_source, contiguous
@@ -51,15 +70,18 @@ struct ConvolutionPlan {
 // every call with the same arguments: PlanConvolution creates (or finds) the primitive and the reordered
 // weight for these arguments, or returns null where ConvolveOnOneDnn returns an undefined tensor;
 // FitsConvolution tells whether a plan was made for arguments like these (the same input sizes, weight and
-// bias tensors, activation, residual sizes, and the calling thread's OpenMP thread count); RunConvolution
-// computes it (undefined when the residual does not broadcast to the output).
+// bias tensors, activation, residual sizes, blocked arguments, and the calling thread's OpenMP thread count);
+// RunConvolution computes it (undefined when the residual does not broadcast to the output), setting
+// *output_blocked to the output's channel count when it returns the output blocked (else 0).
+// x and residual may be blocked as `blocked` says (their logical sizes are what the geometry is checked against).
 std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                                                        const WindowGeometry& window, int64_t group,
-                                                       FusedActivation activation, const at::Tensor& residual);
+                                                       FusedActivation activation, const at::Tensor& residual,
+                                                       const BlockedArguments& blocked = {});
 bool FitsConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
-                     FusedActivation activation, const at::Tensor& residual);
+                     FusedActivation activation, const at::Tensor& residual, const BlockedArguments& blocked = {});
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
-                          bool residual_exclusive);
+                          bool residual_exclusive, int64_t* output_blocked = nullptr);
 
 // activation(conv(x, w, window, group) + bias + residual), with channels-last strides (N, M, H', W') or
 // (N, M, L'). `w` is the node's weight tensor itself (its reordered copy is cached on it); `bias` (M) and

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_primitives.hpp"
 
 namespace quarry::ml::onnx::onednn {
@@ -24,17 +25,21 @@ dnnl::algorithm AlgorithmOf(PoolingKind kind) {
   return dnnl::algorithm::pooling_avg_exclude_padding;
 }
 
-// The pooling of a planar (N, C, H, W) channels-last `source` into `destination` dims.
-at::Tensor Pool(const at::Tensor& source, const memory::dims& destination, const memory::dims& kernel,
-                const memory::dims& strides, const memory::dims& padding_begin, const memory::dims& padding_end,
-                PoolingKind kind) {
-  const memory::dims source_dims(source.sizes().begin(), source.sizes().end());
-  const std::string key = "pool " + std::to_string(static_cast<int>(kind)) + " " + DimsKey(source_dims) + " k" +
-                          DimsKey(kernel) + " s" + DimsKey(strides) + " p" + DimsKey(padding_begin) + "/" +
-                          DimsKey(padding_end);
+// The pooling of a planar (N, C, H, W) `source` into `destination` dims, both channels-last or (`blocked`) both in
+// the blocked layout; the output is channels-last or blocked (N, C / B, H', W', B) alike.
+at::Tensor Pool(const at::Tensor& source, const memory::dims& source_dims, const memory::dims& destination,
+                const memory::dims& kernel, const memory::dims& strides, const memory::dims& padding_begin,
+                const memory::dims& padding_end, PoolingKind kind, bool blocked) {
+  const std::string key = std::string(blocked ? "blocked " : "") + "pool " + std::to_string(static_cast<int>(kind)) +
+                          " " + DimsKey(source_dims) + " k" + DimsKey(kernel) + " s" + DimsKey(strides) + " p" +
+                          DimsKey(padding_begin) + "/" + DimsKey(padding_end);
+  auto layout_of = [blocked](const memory::dims& dims) {
+    return blocked ? BlockedLayout({dims[0], dims[1], dims[2], dims[3]})
+                   : DescribePlain(dims, memory::format_tag::nhwc);
+  };
   const std::shared_ptr<const Prepared> prepared = CachedPrimitive(key, [&] {
-    const memory::desc source_layout = DescribePlain(source_dims, memory::format_tag::nhwc);
-    const memory::desc destination_layout = DescribePlain(destination, memory::format_tag::nhwc);
+    const memory::desc source_layout = layout_of(source_dims);
+    const memory::desc destination_layout = layout_of(destination);
     const dnnl::pooling_forward::desc description(dnnl::prop_kind::forward_inference, AlgorithmOf(kind), source_layout,
                                                   destination_layout, strides, kernel, padding_begin, padding_end);
     const dnnl::pooling_forward::primitive_desc primitive(description, ScratchpadAttributes(), CpuEngine());
@@ -45,10 +50,15 @@ at::Tensor Pool(const at::Tensor& source, const memory::dims& destination, const
     return made;
   });
   if (prepared == nullptr) return at::Tensor();
-  at::Tensor output = at::empty(std::vector<int64_t>(destination.begin(), destination.end()),
-                                source.options().memory_format(at::MemoryFormat::ChannelsLast));
+  at::Tensor output = blocked ? EmptyBlocked({destination[0], destination[1], destination[2], destination[3]})
+                              : at::empty(std::vector<int64_t>(destination.begin(), destination.end()),
+                                          source.options().memory_format(at::MemoryFormat::ChannelsLast));
   Execute(*prepared, {{DNNL_ARG_SRC, source.data_ptr()}, {DNNL_ARG_DST, output.data_ptr()}});
   return output;
+}
+
+memory::dims DimsOf(const at::Tensor& tensor) {
+  return memory::dims(tensor.sizes().begin(), tensor.sizes().end());
 }
 
 }  // namespace
@@ -77,14 +87,21 @@ at::Tensor PoolOnOneDnn(const at::Tensor& x, const WindowGeometry& window, Pooli
     if (room < 0) return at::Tensor();
     destination[axis + 2] = room / strides[axis] + 1;
   }
-  const at::Tensor y = Pool(source, destination, kernel, strides, padding_begin, padding_end, kind);
+  const at::Tensor y =
+      Pool(source, DimsOf(source), destination, kernel, strides, padding_begin, padding_end, kind, false);
   return one_dimensional && y.defined() ? y.squeeze(2) : y;
 }
 
 at::Tensor GlobalPoolOnOneDnn(const at::Tensor& x, PoolingKind kind) {
   if (x.dim() != 4) return at::Tensor();
   const at::Tensor source = x.contiguous(at::MemoryFormat::ChannelsLast);
-  return Pool(source, {x.size(0), x.size(1), 1, 1}, {x.size(2), x.size(3)}, {1, 1}, {0, 0}, {0, 0}, kind);
+  return Pool(source, DimsOf(source), {x.size(0), x.size(1), 1, 1}, {x.size(2), x.size(3)}, {1, 1}, {0, 0}, {0, 0},
+              kind, false);
+}
+
+at::Tensor GlobalPoolBlocked(const at::Tensor& x, int64_t channels, PoolingKind kind) {
+  return Pool(x, {x.size(0), channels, x.size(2), x.size(3)}, {x.size(0), channels, 1, 1}, {x.size(2), x.size(3)},
+              {1, 1}, {0, 0}, {0, 0}, kind, true);
 }
 
 }  // namespace quarry::ml::onnx::onednn

@@ -24,4 +24,8 @@ at::Tensor PoolOnOneDnn(const at::Tensor& x, const WindowGeometry& window, Pooli
 // REQUIRES: TakesPooling(x).
 at::Tensor GlobalPoolOnOneDnn(const at::Tensor& x, PoolingKind kind);
 
+// The same of x in the blocked layout (blocked_layout.hpp) with `channels` channels: (N, C, 1, 1) blocked
+// (N, C / B, 1, 1, B). Undefined when not taken. REQUIRES: Enabled().
+at::Tensor GlobalPoolBlocked(const at::Tensor& x, int64_t channels, PoolingKind kind);
+
 }  // namespace quarry::ml::onnx::onednn

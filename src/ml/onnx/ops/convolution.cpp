@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_convolution.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
@@ -112,28 +113,53 @@ void CheckBias(const at::Tensor& bias, int64_t outputs) {
 
 // ONNX Conv of x (N, C, D1...) with w (M, C/group, k1...) and an optional bias (M), in x's dtype, plus an
 // optional `residual` (broadcast as Add does), with `activation` applied. `residual_exclusive`: the
-// output may be written into the residual's memory.
+// output may be written into the residual's memory. x and the residual may arrive in the blocked layout and the
+// output may leave in it as `blocked` says (onednn/blocked_layout.hpp); *output_blocked is set to the output's
+// channel count when it does.
 at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                     FusedActivation activation = FusedActivation::kNone, const at::Tensor& residual = at::Tensor(),
-                    bool residual_exclusive = false) {
+                    bool residual_exclusive = false, const onednn::BlockedArguments& blocked = {},
+                    int64_t* output_blocked = nullptr) {
   // The same arguments as the step's last call: its oneDNN plan, without reading attributes again.
   KernelMemo* memo = node.memo();
   if (memo != nullptr) {
     const auto plan = memo->Get<onednn::ConvolutionPlan>();
-    if (plan != nullptr && onednn::FitsConvolution(*plan, x, w, bias, activation, residual)) {
-      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive);
+    if (plan != nullptr && onednn::FitsConvolution(*plan, x, w, bias, activation, residual, blocked)) {
+      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive, output_blocked);
       if (y.defined()) return y;
     }
+  }
+  if (blocked.input > 0 || blocked.residual > 0) {
+    // Checked against their logical shapes: oneDNN takes blocked arguments (or makes them plain itself).
+    const at::Tensor x_shape = at::empty(onednn::BlockedSizes(x, std::max<int64_t>(blocked.input, 1)),
+                                         at::TensorOptions().dtype(at::kFloat).device(at::kMeta));
+    const at::Tensor logical_x = blocked.input > 0 ? x_shape : x;
+    const int64_t group = CheckConvolutionShapes(node, logical_x, w, false);
+    WindowGeometry window = ReadConvolutionWindow(node, w);
+    ApplyAutoPad(node, logical_x.sizes().slice(2), window);
+    CheckBias(bias, w.size(0));
+    if (x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat) {
+      const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual, blocked);
+      if (plan != nullptr) {
+        if (memo != nullptr) memo->Set(plan);
+        at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive, output_blocked);
+        if (y.defined()) return y;
+      }
+    }
+    // What oneDNN does not take: on plain data.
+    return Convolve(node, blocked.input > 0 ? onednn::ToPlain(x, blocked.input) : x, w, bias, activation,
+                    blocked.residual > 0 ? onednn::ToPlain(residual, blocked.residual) : residual,
+                    residual_exclusive || blocked.residual > 0);
   }
   const int64_t group = CheckConvolutionShapes(node, x, w, false);
   WindowGeometry window = ReadConvolutionWindow(node, w);
   ApplyAutoPad(node, x.sizes().slice(2), window);
   CheckBias(bias, w.size(0));
   if (onednn::TakesConvolution(x, w) && (!residual.defined() || residual.scalar_type() == at::kFloat)) {
-    const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual);
+    const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual, blocked);
     if (plan != nullptr) {
       if (memo != nullptr) memo->Set(plan);
-      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive);
+      at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive, output_blocked);
       if (y.defined()) return y;
     }
   }
@@ -143,11 +169,20 @@ at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tens
   return y;
 }
 
+// Where the step's output may leave blocked, and its blocked input (Conv) or inputs (ConvAdd).
+onednn::BlockedArguments BlockedArgumentsOf(const NodeContext& node, bool with_residual) {
+  return {node.blocked_channels(0), with_residual ? node.blocked_channels(3) : 0, node.may_block_output()};
+}
+
 std::vector<at::Tensor> Conv(NodeContext& node) {
   const at::Tensor& x = node.input(0);
   const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
-  const at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias, node.activation());
-  return {y.to(x.scalar_type())};
+  const onednn::BlockedArguments blocked = BlockedArgumentsOf(node, false);
+  int64_t output_blocked = 0;
+  const at::Tensor y = Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias, node.activation(),
+                                at::Tensor(), false, blocked, &output_blocked);
+  node.set_output_blocked(output_blocked);
+  return {output_blocked > 0 ? y : y.to(x.scalar_type())};
 }
 
 // The plan's fusion of Add(Conv(x, w, b), r) (graph_fusion.cpp; inputs x, w, b or none, r), with its fused
@@ -159,8 +194,11 @@ std::vector<at::Tensor> FusedConvAdd(NodeContext& node) {
   const at::Tensor& residual = node.input(3);
   const at::Tensor bias = ToCpuComputeType(OptionalInput(node, 2));
   if (x.scalar_type() == at::kFloat && residual.scalar_type() == at::kFloat) {
-    return {Convolve(node, x, ToCpuComputeType(node.input(1)), bias, node.activation(), residual,
-                     node.input_is_exclusive(3))};
+    int64_t output_blocked = 0;
+    at::Tensor y = Convolve(node, x, ToCpuComputeType(node.input(1)), bias, node.activation(), residual,
+                            node.input_is_exclusive(3), BlockedArgumentsOf(node, true), &output_blocked);
+    node.set_output_blocked(output_blocked);
+    return {y};
   }
   at::Tensor y =
       at::add(Convolve(node, ToCpuComputeType(x), ToCpuComputeType(node.input(1)), bias).to(x.scalar_type()), residual);
@@ -374,8 +412,12 @@ std::vector<at::Tensor> QLinearConv(NodeContext& node) {
 }  // namespace
 
 void RegisterConvolutionOperators(OperatorRegistry& registry) {
-  registry.Add("Conv", 1, kMaxOpset, Conv).applies_fused_activation = true;
-  registry.Add("ConvAdd", 1, kMaxOpset, FusedConvAdd, kFusedDomain).applies_fused_activation = true;
+  OperatorSchema& conv = registry.Add("Conv", 1, kMaxOpset, Conv);
+  conv.applies_fused_activation = true;
+  conv.takes_blocked = {0};
+  OperatorSchema& conv_add = registry.Add("ConvAdd", 1, kMaxOpset, FusedConvAdd, kFusedDomain);
+  conv_add.applies_fused_activation = true;
+  conv_add.takes_blocked = {0, 3};
   registry.Add("ConvTranspose", 1, kMaxOpset, ConvTranspose);
   registry.Add("ConvInteger", 10, kMaxOpset, ConvInteger);
   registry.Add("QLinearConv", 10, kMaxOpset, QLinearConv);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ml/onnx/kernel.hpp"
 #include "ml/onnx/ops/elementwise_util.hpp"
@@ -229,7 +230,13 @@ std::vector<at::Tensor> CastLike(NodeContext& node) {
 }  // namespace
 
 void RegisterElementwiseOperators(OperatorRegistry& registry) {
-  for (const BinaryOperator& op : kBinaryOperators) registry.Add(op.name, op.since, kMaxOpset, BinaryKernel(op));
+  for (const BinaryOperator& op : kBinaryOperators) {
+    if (std::string_view(op.name) != "Mul") {
+      registry.Add(op.name, op.since, kMaxOpset, BinaryKernel(op));
+      continue;
+    }
+    registry.Add(op.name, op.since, kMaxOpset, WithBlockedGate(BinaryKernel(op))).takes_blocked = {0, 1};
+  }
   registry.Add("Add", 1, kMaxOpset, Add).applies_fused_activation = true;
   registry.Add("Min", 1, kMaxOpset,
                VariadicKernel([](const at::Tensor& a, const at::Tensor& b) { return at::minimum(a, b); }));

@@ -30,6 +30,10 @@ at::Tensor ComputeInFloat(const at::Tensor& x, Compute&& compute) {
   return compute(x.to(at::kFloat)).to(x.scalar_type());
 }
 
+// Mul's kernel `plain` taking operands in the blocked layout (blocked_gate.cpp): a blocked activation times a
+// per-channel gate in one pass, anything else on plain copies.
+Kernel WithBlockedGate(Kernel plain);
+
 // Unary math, activations, Clip, IsNaN and IsInf (elementwise_unary.cpp).
 void RegisterUnaryElementwiseOperators(OperatorRegistry& registry);
 

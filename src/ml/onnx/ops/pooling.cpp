@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_pooling.hpp"
 #include "ml/onnx/ops/conv_util.hpp"
 
@@ -226,6 +227,18 @@ std::vector<at::Tensor> GlobalPool(const NodeContext& node, Reduce reduce) {
 }
 
 std::vector<at::Tensor> GlobalAveragePool(NodeContext& node) {
+  if (const int64_t channels = node.blocked_channels(0); channels > 0) {
+    // An activation in the blocked layout (onednn/blocked_layout.hpp): pooled so, the result blocked too where
+    // its readers take it (a squeeze-and-excitation's first convolution).
+    const at::Tensor& x = node.input(0);
+    const at::Tensor y = onednn::GlobalPoolBlocked(x, channels, onednn::PoolingKind::kAverageCountingPadding);
+    if (y.defined() && node.may_block_output()) {
+      node.set_output_blocked(channels);
+      return {y};
+    }
+    if (y.defined()) return {onednn::ToPlain(y, channels)};
+    return {at::mean(onednn::ToPlain(x, channels), {2, 3}, true)};
+  }
   if (onednn::TakesPooling(node.input(0))) {
     at::Tensor y = onednn::GlobalPoolOnOneDnn(node.input(0), onednn::PoolingKind::kAverageCountingPadding);
     if (y.defined()) return {y};
@@ -286,7 +299,7 @@ void RegisterPoolingOperators(OperatorRegistry& registry) {
   registry.Add("MaxPool", 1, kMaxOpset, MaxPool);
   registry.Add("AveragePool", 1, kMaxOpset, AveragePool);
   registry.Add("LpPool", 1, kMaxOpset, LpPool);
-  registry.Add("GlobalAveragePool", 1, kMaxOpset, GlobalAveragePool);
+  registry.Add("GlobalAveragePool", 1, kMaxOpset, GlobalAveragePool).takes_blocked = {0};
   registry.Add("GlobalMaxPool", 1, kMaxOpset, GlobalMaxPool);
   registry.Add("GlobalLpPool", 1, kMaxOpset, GlobalLpPool);
   registry.Add("MaxUnpool", 9, kMaxOpset, MaxUnpool);
