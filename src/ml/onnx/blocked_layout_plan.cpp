@@ -48,4 +48,10 @@ void GraphPlan::AssignBlockedLayouts() {
   }
 }
 
+size_t GraphPlan::blocked_count() const {
+  size_t count = 0;
+  for (const Step& step : steps_) count += step.may_block_output ? 1 : 0;
+  return count;
+}
+
 }  // namespace quarry::ml::onnx

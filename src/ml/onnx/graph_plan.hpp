@@ -60,6 +60,8 @@ class GraphPlan {
   // Counts for Describe(): nodes left to run, nodes folded into constants at load.
   size_t node_count() const { return steps_.size(); }
   size_t folded_count() const { return folded_count_; }
+  // Steps whose output may stay in oneDNN's blocked layout (AssignBlockedLayouts).
+  size_t blocked_count() const;
 
  private:
   struct Step {

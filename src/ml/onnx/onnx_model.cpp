@@ -194,8 +194,10 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_vi
 }
 
 std::string OnnxModel::Describe() const {
+  const size_t blocked = plan_->blocked_count();
   return "ONNX opset " + std::to_string(opset_) + ", " + std::to_string(plan_->node_count()) + " nodes (" +
-         std::to_string(plan_->folded_count()) + " folded at load)";
+         std::to_string(plan_->folded_count()) + " folded at load" +
+         (blocked > 0 ? ", " + std::to_string(blocked) + " on blocked activations" : std::string()) + ")";
 }
 
 Result<std::vector<HostTensor>> OnnxModel::Run(const std::vector<HostTensor>& inputs) const {

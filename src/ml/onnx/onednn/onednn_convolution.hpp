@@ -59,6 +59,7 @@ struct ConvolutionPlan {
   // and writes the blocked output_layout, or Winograd's choice), for a call with blocked arguments. A call with
   // blocked arguments that oneDNN cannot run so runs plain, its blocked arguments made plain first.
   bool blocked = false;
+  bool blocked_output = false;       // the call allows a blocked output and the batch is large enough for one
   dnnl::memory::desc output_layout;  // the output in the blocked layout (BlockedLayout)
   int64_t multiply_adds = 0;         // for SmallWorkOnOneThread
   std::shared_ptr<const Prepared> prepared;
