@@ -102,6 +102,9 @@ class GraphPlan {
   // The blocked layout (blocked_layout_plan.cpp): lets a step return output 0 blocked where every reader takes it
   // so; off when QUARRY_ONNX_BLOCKED is "0" (read at each Build) or oneDNN is off.
   void AssignBlockedLayouts();
+  // Whether `step` takes input `input` blocked (its schema's takes_blocked; for Mul, unless the other operand is a
+  // constant that is no per-channel gate).
+  bool ReadsBlocked(const Step& step, size_t input) const;
   // The step producing each slot (-1: none); the step producing `slot` when it is an `op_type` node with
   // one output that only one reader reads, else -1.
   std::vector<int> Producers() const;

@@ -4,8 +4,9 @@
 // global pooling) with channel counts that are not multiples of the block, batches above and below the size that
 // turns blocked outputs on, one plan run at several batch sizes in turn; values read by a step that does not take
 // them blocked, graph outputs in the middle of a region, and Muls that are not gates (a scalar, two activations)
-// get plain values, and a constant gate of one row scales a blocked activation. Random weights; each case also
-// checks that the plan did keep values blocked.
+// get plain values, and a constant gate of one row scales a blocked activation; a lone convolution and one whose
+// output a constant that is no gate scales stay plain. Random weights; each case also checks whether the plan kept
+// values blocked.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -175,6 +176,32 @@ TEST(OnnxBlockedLayoutTest, MulsThatAreNotGatesTakePlainOperands) {
     SCOPED_TRACE("batch " + std::to_string(batch));
     ExpectSameOutputs(plans, {batch, 3, 9, 11}, static_cast<uint32_t>(batch + 90));
   }
+}
+
+TEST(OnnxBlockedLayoutTest, ALoneConvolutionAndAMulByAConstantThatIsNoGateStayPlain) {
+  // One convolution feeding a gate-shaped Mul: a region of one convolution is not worth its reorders.
+  GraphBuilder lone;
+  lone.Input("X", {-1, 3, 8, 8});
+  AddConv(lone, "X", "a", 3, 16, 3, 1, 1, "");
+  lone.Floats("gate", {1, 16, 1, 1}, RandomValues(16, 1.0F, 3));
+  lone.Node("Mul", {"a", "gate"}, "Y");
+  lone.Output("Y", {-1, 16, 8, 8});
+  const BothPlans lone_plans = LoadBoth(lone);
+  ASSERT_TRUE(lone_plans.blocked);
+  ExpectBlockedSteps(*lone_plans.blocked, false);
+  ExpectSameOutputs(lone_plans, {4, 3, 8, 8}, 11);
+  // Two convolutions joined by a Mul whose constant operand is no per-channel gate (PP-OCR's scaled convolutions).
+  GraphBuilder scaled;
+  scaled.Input("X", {-1, 3, 8, 8});
+  AddConv(scaled, "X", "a", 3, 16, 3, 1, 1, "");
+  scaled.Floats("scale", {1, 1, 1, 8}, RandomValues(8, 1.0F, 4));
+  scaled.Node("Mul", {"scale", "a"}, "scaled");
+  AddConv(scaled, "scaled", "b", 16, 16, 3, 1, 1, "");
+  scaled.Output("b", {-1, 16, 8, 8});
+  const BothPlans scaled_plans = LoadBoth(scaled);
+  ASSERT_TRUE(scaled_plans.blocked);
+  ExpectBlockedSteps(*scaled_plans.blocked, false);
+  ExpectSameOutputs(scaled_plans, {4, 3, 8, 8}, 12);
 }
 
 }  // namespace
