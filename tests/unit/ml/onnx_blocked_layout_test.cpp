@@ -100,6 +100,15 @@ void ExpectSameOutputs(const BothPlans& plans, const std::vector<int64_t>& shape
   }
 }
 
+// ExpectSameOutputs for pictures of `picture` (C, H, W) at each of `batches` in turn, through the same plans.
+void ExpectSameOutputsAtBatches(const BothPlans& plans, const std::vector<int64_t>& batches,
+                                const std::vector<int64_t>& picture, uint32_t seed) {
+  for (int64_t batch : batches) {
+    SCOPED_TRACE("batch " + std::to_string(batch));
+    ExpectSameOutputs(plans, {batch, picture[0], picture[1], picture[2]}, seed + static_cast<uint32_t>(batch));
+  }
+}
+
 // An EfficientNet-style block on a (batch, 3, 19, 17) picture: 24 and 40 channels (not multiples of a block), the
 // squeeze-and-excitation gate as Mul's first or second operand.
 GraphBuilder MobileBlock(bool gate_first) {
@@ -130,10 +139,7 @@ TEST(OnnxBlockedLayoutTest, AnEfficientNetBlockGivesThePlainPlansResultsAtEveryB
     ExpectBlockedSteps(*plans.blocked, true);
     ExpectBlockedSteps(*plans.plain, false);
     // Below the batch that turns blocked outputs on, above it, and back: the steps' kept plans follow.
-    for (int64_t batch : {1, 5, 2, 8, 5}) {
-      SCOPED_TRACE("batch " + std::to_string(batch));
-      ExpectSameOutputs(plans, {batch, 3, 19, 17}, static_cast<uint32_t>(batch));
-    }
+    ExpectSameOutputsAtBatches(plans, {1, 5, 2, 8, 5}, {3, 19, 17}, 0);
   }
 }
 
@@ -151,10 +157,7 @@ TEST(OnnxBlockedLayoutTest, ValuesReadByOtherStepsOrReturnedInsideARegionArePlai
   const BothPlans plans = LoadBoth(graph);
   ASSERT_TRUE(plans.blocked && plans.plain);
   ExpectBlockedSteps(*plans.blocked, true);  // c keeps its output blocked for d
-  for (int64_t batch : {4, 1, 6}) {
-    SCOPED_TRACE("batch " + std::to_string(batch));
-    ExpectSameOutputs(plans, {batch, 3, 12, 12}, static_cast<uint32_t>(batch + 40));
-  }
+  ExpectSameOutputsAtBatches(plans, {4, 1, 6}, {3, 12, 12}, 40);
 }
 
 TEST(OnnxBlockedLayoutTest, MulsThatAreNotGatesTakePlainOperands) {
@@ -172,10 +175,7 @@ TEST(OnnxBlockedLayoutTest, MulsThatAreNotGatesTakePlainOperands) {
   const BothPlans plans = LoadBoth(graph);
   ASSERT_TRUE(plans.blocked && plans.plain);
   ExpectBlockedSteps(*plans.blocked, true);
-  for (int64_t batch : {5, 1}) {
-    SCOPED_TRACE("batch " + std::to_string(batch));
-    ExpectSameOutputs(plans, {batch, 3, 9, 11}, static_cast<uint32_t>(batch + 90));
-  }
+  ExpectSameOutputsAtBatches(plans, {5, 1}, {3, 9, 11}, 90);
 }
 
 TEST(OnnxBlockedLayoutTest, ALoneConvolutionAndAMulByAConstantThatIsNoGateStayPlain) {

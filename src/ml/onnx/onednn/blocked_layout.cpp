@@ -21,10 +21,6 @@ dnnl::memory::desc BlockedLayout(const std::array<int64_t, 4>& sizes) {
                        ChannelBlock() == 16 ? dnnl::memory::format_tag::nChw16c : dnnl::memory::format_tag::nChw8c);
 }
 
-bool HasBlockedLayout(const at::Tensor& data, int64_t channels, const dnnl::memory::desc& layout) {
-  return BlockedLayout(BlockedSizes(data, channels)) == layout;
-}
-
 at::Tensor EmptyBlocked(const std::array<int64_t, 4>& sizes) {
   const int64_t block = ChannelBlock();
   return at::empty({sizes[0], (sizes[1] + block - 1) / block, sizes[2], sizes[3], block}, at::kFloat);

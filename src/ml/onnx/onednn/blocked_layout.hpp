@@ -26,9 +26,6 @@ std::array<int64_t, 4> BlockedSizes(const at::Tensor& data, int64_t channels);
 // oneDNN's description of a blocked (N, C, H, W) activation.
 dnnl::memory::desc BlockedLayout(const std::array<int64_t, 4>& sizes);
 
-// Whether `data` (blocked, `channels` channels) has exactly the layout `layout` describes.
-bool HasBlockedLayout(const at::Tensor& data, int64_t channels, const dnnl::memory::desc& layout);
-
 // Room for a blocked activation of `sizes` (padding channels not yet zero).
 at::Tensor EmptyBlocked(const std::array<int64_t, 4>& sizes);
 

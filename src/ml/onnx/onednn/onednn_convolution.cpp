@@ -186,6 +186,40 @@ at::Tensor RunOnChosenLayouts(const ConvolutionPlan& plan, const at::Tensor& x, 
   return output;
 }
 
+// Runs a plan's channels-last primitive on plain x and residual (see RunConvolution).
+at::Tensor RunPlain(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
+                    bool residual_exclusive) {
+  const PlanarConvolution& planar = plan.planar;
+  const bool one_dimensional = plan.one_dimensional;
+  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
+  const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor output;
+  if (residual.defined()) {
+    // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.
+    std::vector<int64_t> output_shape = planar_output;
+    if (one_dimensional) output_shape.erase(output_shape.begin() + 2);
+    if (residual.dim() > static_cast<int64_t>(output_shape.size())) return at::Tensor();
+    for (int64_t axis = 1; axis <= residual.dim(); axis++) {
+      const int64_t size = residual.size(-axis);
+      if (size != 1 && size != output_shape[output_shape.size() - axis]) return at::Tensor();
+    }
+    const at::Tensor broadcast = residual.expand(output_shape);
+    const at::Tensor planar_residual = one_dimensional ? broadcast.unsqueeze(2) : broadcast;
+    if (residual_exclusive && planar_residual.scalar_type() == at::kFloat &&
+        planar_residual.sizes() == at::IntArrayRef(planar_output) &&
+        planar_residual.is_contiguous(at::MemoryFormat::ChannelsLast) && planar_residual.storage_offset() == 0) {
+      output = planar_residual;  // the sum post-operation adds into what the output memory holds
+    } else {
+      output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+      output.copy_(planar_residual);
+    }
+  } else {
+    output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+  }
+  Run(*plan.prepared, source.data_ptr(), plan.weights, output.data_ptr(), plan.bias);
+  return one_dimensional ? output.squeeze(2) : output;
+}
+
 }  // namespace
 
 bool TakesConvolution(const at::Tensor& x, const at::Tensor& w) {
@@ -287,46 +321,13 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
                           bool residual_exclusive, int64_t* output_blocked) {
   if (output_blocked != nullptr) *output_blocked = 0;
-  const PlanarConvolution& planar = plan.planar;
-  const bool one_dimensional = plan.one_dimensional;
   const SmallWorkOnOneThread small(plan.multiply_adds);
   if (plan.winograd || plan.blocked) return RunOnChosenLayouts(plan, x, residual, residual_exclusive, output_blocked);
-  if (plan.arguments.input > 0 || plan.arguments.residual > 0) {
-    // Blocked arguments of a convolution oneDNN computes only on plain data.
-    ConvolutionPlan plain = plan;
-    plain.arguments = BlockedArguments{};
-    const at::Tensor plain_x = plan.arguments.input > 0 ? ToPlain(x, plan.arguments.input) : x;
-    const bool plain_residual = plan.arguments.residual > 0;
-    return RunConvolution(plain, plain_x, plain_residual ? ToPlain(residual, plan.arguments.residual) : residual,
-                          plain_residual || residual_exclusive, nullptr);
-  }
-  const std::vector<int64_t> planar_output(planar.destination.begin(), planar.destination.end());
-  const at::Tensor source = (one_dimensional ? x.unsqueeze(2) : x).contiguous(at::MemoryFormat::ChannelsLast);
-  at::Tensor output;
-  if (residual.defined()) {
-    // The residual broadcasts to the output as Add's operand would; one that widens it is not ours.
-    std::vector<int64_t> output_shape = planar_output;
-    if (one_dimensional) output_shape.erase(output_shape.begin() + 2);
-    if (residual.dim() > static_cast<int64_t>(output_shape.size())) return at::Tensor();
-    for (int64_t axis = 1; axis <= residual.dim(); axis++) {
-      const int64_t size = residual.size(-axis);
-      if (size != 1 && size != output_shape[output_shape.size() - axis]) return at::Tensor();
-    }
-    const at::Tensor broadcast = residual.expand(output_shape);
-    const at::Tensor planar_residual = one_dimensional ? broadcast.unsqueeze(2) : broadcast;
-    if (residual_exclusive && planar_residual.scalar_type() == at::kFloat &&
-        planar_residual.sizes() == at::IntArrayRef(planar_output) &&
-        planar_residual.is_contiguous(at::MemoryFormat::ChannelsLast) && planar_residual.storage_offset() == 0) {
-      output = planar_residual;  // the sum post-operation adds into what the output memory holds
-    } else {
-      output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
-      output.copy_(planar_residual);
-    }
-  } else {
-    output = at::empty(planar_output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
-  }
-  Run(*plan.prepared, source.data_ptr(), plan.weights, output.data_ptr(), plan.bias);
-  return one_dimensional ? output.squeeze(2) : output;
+  // Blocked arguments of a convolution oneDNN computes only on plain data are made plain first.
+  const BlockedArguments& arguments = plan.arguments;
+  return RunPlain(plan, arguments.input > 0 ? ToPlain(x, arguments.input) : x,
+                  arguments.residual > 0 ? ToPlain(residual, arguments.residual) : residual,
+                  residual_exclusive || arguments.residual > 0);
 }
 
 at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,

@@ -129,39 +129,27 @@ at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tens
       if (y.defined()) return y;
     }
   }
-  if (blocked.input > 0 || blocked.residual > 0) {
-    // Checked against their logical shapes: oneDNN takes blocked arguments (or makes them plain itself).
-    const at::Tensor x_shape = at::empty(onednn::BlockedSizes(x, std::max<int64_t>(blocked.input, 1)),
-                                         at::TensorOptions().dtype(at::kFloat).device(at::kMeta));
-    const at::Tensor logical_x = blocked.input > 0 ? x_shape : x;
-    const int64_t group = CheckConvolutionShapes(node, logical_x, w, false);
-    WindowGeometry window = ReadConvolutionWindow(node, w);
-    ApplyAutoPad(node, logical_x.sizes().slice(2), window);
-    CheckBias(bias, w.size(0));
-    if (x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat) {
-      const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual, blocked);
-      if (plan != nullptr) {
-        if (memo != nullptr) memo->Set(plan);
-        at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive, output_blocked);
-        if (y.defined()) return y;
-      }
-    }
-    // What oneDNN does not take: on plain data.
-    return Convolve(node, blocked.input > 0 ? onednn::ToPlain(x, blocked.input) : x, w, bias, activation,
-                    blocked.residual > 0 ? onednn::ToPlain(residual, blocked.residual) : residual,
-                    residual_exclusive || blocked.residual > 0);
-  }
-  const int64_t group = CheckConvolutionShapes(node, x, w, false);
+  // Blocked arguments are checked against their logical shapes (a shape-only tensor for x).
+  const bool blocked_arguments = blocked.input > 0 || blocked.residual > 0;
+  const at::Tensor logical_x = blocked.input > 0 ? at::empty(onednn::BlockedSizes(x, blocked.input),
+                                                             at::TensorOptions().dtype(at::kFloat).device(at::kMeta))
+                                                 : x;
+  const int64_t group = CheckConvolutionShapes(node, logical_x, w, false);
   WindowGeometry window = ReadConvolutionWindow(node, w);
-  ApplyAutoPad(node, x.sizes().slice(2), window);
+  ApplyAutoPad(node, logical_x.sizes().slice(2), window);
   CheckBias(bias, w.size(0));
-  if (onednn::TakesConvolution(x, w) && (!residual.defined() || residual.scalar_type() == at::kFloat)) {
+  if (onednn::TakesConvolution(logical_x, w) && (!residual.defined() || residual.scalar_type() == at::kFloat)) {
     const auto plan = onednn::PlanConvolution(x, w, bias, window, group, activation, residual, blocked);
     if (plan != nullptr) {
       if (memo != nullptr) memo->Set(plan);
       at::Tensor y = onednn::RunConvolution(*plan, x, residual, residual_exclusive, output_blocked);
       if (y.defined()) return y;
     }
+  }
+  if (blocked_arguments) {  // what oneDNN does not take: on plain data
+    return Convolve(node, blocked.input > 0 ? onednn::ToPlain(x, blocked.input) : x, w, bias, activation,
+                    blocked.residual > 0 ? onednn::ToPlain(residual, blocked.residual) : residual,
+                    residual_exclusive || blocked.residual > 0);
   }
   at::Tensor y = ConvolveOnAten(x, w, bias, window, group);
   if (residual.defined()) y = at::add(y, residual);
