@@ -8,7 +8,7 @@
 // the other waits idle, so both see the same machine; each side's best round counts. Once per model
 // and batch (its first row) both dump their outputs for the same inputs and the driver prints the
 // largest difference. With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
-// both engines' profilers on and prints their per-op-type times.
+// both engines' profilers on and prints their per-op-type times (per node with PROFILE_BY=node).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -145,7 +145,8 @@ async function profile(spec) {
   const [name, batch, threads] = spec.split(':');
   const model = manifest.find((m) => m.name === name);
   if (!model || !model.batches[batch]) throw new Error(`PROFILE names no model and batch of the manifest: ${spec}`);
-  const engines = startEngines(model, batch, Number(threads), { QUARRY_ONNX_PROFILE: '1', ORT_PROFILE: '1' });
+  const by = process.env.PROFILE_BY === 'node' ? 'nodes' : '1';
+  const engines = startEngines(model, batch, Number(threads), { QUARRY_ONNX_PROFILE: by, ORT_PROFILE: by });
   const report = [];
   for (const engine of engines) {
     const calls = await warmUp(engine, roundMs);
@@ -155,10 +156,11 @@ async function profile(spec) {
     report.push(`== ${engine.label}: ${name} batch ${batch}, ${threads} threads, ${ms.toFixed(2)} ms per call ` +
                 `(${calls} calls profiled; ms below are per call)`);
     for (const line of stderr.split('\n')) {
-      const fields = line.trim().split(/\s+/);
+      const fields = line.trim().split(/\s+/);  // TAG LABEL... MS SHARE STEPS (a node's label is its name and type)
       if (!/^(QUARRY_ONNX_PROFILE|ORT_PROFILE)$/.test(fields[0]) || fields[1] === 'op_type') continue;
-      report.push(`${fields[1].padEnd(34)} ${pad((Number(fields[2]) / calls).toFixed(3), 10)} ${pad(fields[3], 7)} ` +
-                  `${pad((Number(fields[4]) / calls).toFixed(1), 7)} per call`);
+      const [ms, share, steps] = fields.slice(-3);
+      report.push(`${fields.slice(1, -3).join(' ').padEnd(34)} ${pad((Number(ms) / calls).toFixed(3), 10)} ` +
+                  `${pad(share, 7)} ${pad((Number(steps) / calls).toFixed(1), 7)} per call`);
     }
   }
   console.log(report.join('\n'));

@@ -12,7 +12,8 @@
 # ratio = ONNX Runtime ms / quarry ms (>= 1.0: quarry is faster) and each model's output agreement.
 # MODEL... limits the run to those models (names as in the table).
 #   PROFILE=MODEL:BATCH:THREADS bench/onnx_vs_onnxruntime.sh   prints both engines' per-op-type times
-#                                                           (QUARRY_ONNX_PROFILE=1, ORT enableProfiling)
+#                                                           (QUARRY_ONNX_PROFILE=1, ORT enableProfiling);
+#                                                           PROFILE_BY=node: per node, to compare layers
 # Needs: ninja -C build quarry_onnx_executor_bench; scripts/setup (the OCR and VAD models).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -8,7 +8,8 @@
 // The session: intraOpNumThreads THREADS, interOpNumThreads 1, graphOptimizationLevel 'all', sequential
 // execution (as quarry runs a model call on one thread and its intra-op threads). With
 // ORT_PROFILE=1 in the environment it profiles (enableProfiling) and, on quit, prints per-op-type
-// kernel time totals of the runs after the last reset_profile to stderr, as "ORT_PROFILE" lines.
+// kernel time totals of the runs after the last reset_profile to stderr, as "ORT_PROFILE" lines (per node with
+// ORT_PROFILE=nodes: its node names, which its fusions change, then the op type).
 // The package is the one bench/onnx_vs_onnxruntime.sh unpacks into bench/.cache/ort (never a dependency
 // of quarry).
 import { createRequire } from 'node:module';
@@ -56,7 +57,8 @@ for (let i = 0; i < rest.length; i++) {
   if (rest[i] === '--carry') carry.push(rest[++i].split('='));
   else inputs.push(readInput(rest[i]));
 }
-const profiling = process.env.ORT_PROFILE === '1';
+const profiling = process.env.ORT_PROFILE === '1' || process.env.ORT_PROFILE === 'nodes';
+const byNode = process.env.ORT_PROFILE === 'nodes';  // per node (ONNX Runtime's node names) instead of per op type
 const profileFolder = profiling ? fs.mkdtempSync(path.join(os.tmpdir(), 'ort-profile-')) : '';
 const session = await ort.InferenceSession.create(modelPath, {
   intraOpNumThreads: Number(threadsText),
@@ -99,10 +101,11 @@ function printProfile() {
   const totals = new Map();
   for (const event of events) {
     if (event.cat !== 'Node' || !event.name.endsWith('_kernel_time') || event.ts < start) continue;
-    const total = totals.get(event.args.op_name) ?? { us: 0, count: 0 };
+    const key = byNode ? `${event.name.replace(/_kernel_time$/, '')} ${event.args.op_name}` : event.args.op_name;
+    const total = totals.get(key) ?? { us: 0, count: 0 };
     total.us += event.dur;
     total.count++;
-    totals.set(event.args.op_name, total);
+    totals.set(key, total);
   }
   const sum = [...totals.values()].reduce((a, b) => a + b.us, 0);
   process.stderr.write(`ORT_PROFILE ${'op_type'.padEnd(32)} ${'ms'.padStart(12)}   share     steps\n`);

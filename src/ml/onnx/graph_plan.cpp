@@ -429,7 +429,11 @@ std::vector<at::Tensor> GraphPlan::Run(const std::vector<at::Tensor>& inputs, co
     if (profiling) timer.emplace();
     int64_t output_blocked = 0;
     std::vector<at::Tensor> outputs = RunStep(step, values, lookup, &blocked, &output_blocked);
-    if (profiling) timer->End(ProfileLabel(*step.schema, step.activation));
+    if (profiling) {
+      const std::string type = ProfileLabel(*step.schema, step.activation);
+      timer->End(StepProfileByNode() ? (step.node->name().empty() ? "(unnamed)" : step.node->name()) + " " + type
+                                     : type);
+    }
     for (size_t i = 0; i < step.outputs.size(); i++) {
       if (step.outputs[i] < 0) continue;
       if (i >= outputs.size()) {

@@ -40,6 +40,14 @@ bool StepProfileEnabled() {
   return enabled;
 }
 
+bool StepProfileByNode() {
+  static const bool by_node = [] {
+    const char* value = std::getenv("QUARRY_ONNX_PROFILE");
+    return value != nullptr && std::string(value) == "nodes";
+  }();
+  return by_node;
+}
+
 StepTimer::StepTimer() : start_(NowNanoseconds()), outer_children_(children_nanoseconds) {
   children_nanoseconds = 0;
 }

@@ -3,7 +3,8 @@
 // the first model runs; then GraphPlan::Run times each step and, at process exit, the totals are
 // printed to stderr, slowest operator type first. When off, a run pays one check of a cached flag.
 // Times are exclusive: a step that runs subgraphs (If, Loop) counts without their steps, which count
-// under their own types. Process-wide; thread-safe.
+// under their own types. QUARRY_ONNX_PROFILE=nodes times each node apart instead (its name, then its type), to
+// compare layer by layer with another engine. Process-wide; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +14,12 @@
 
 namespace quarry::ml::onnx {
 
-// Whether QUARRY_ONNX_PROFILE asks for profiling (read once).
+// Whether QUARRY_ONNX_PROFILE asks for profiling (read once), and whether per node (QUARRY_ONNX_PROFILE=nodes).
 bool StepProfileEnabled();
+bool StepProfileByNode();
 
-// One operator type's totals: fused steps are named after what they compute ("Conv+Relu",
-// "quarry.fused.HardSwish").
+// One operator type's totals (or one node's: "NAME TYPE"): fused steps are named after what they compute
+// ("Conv+Relu", "quarry.fused.HardSwish").
 struct StepTotal {
   std::string op_type;
   int64_t nanoseconds = 0;
