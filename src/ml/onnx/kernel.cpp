@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ml/onnx/tensor_proto.hpp"
+#include "ml/onnx/vector_silu.hpp"
 
 namespace quarry::ml::onnx {
 
@@ -248,7 +249,7 @@ void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
       y.relu_();
       return;
     case FusedActivation::kSilu:
-      at::silu_(y);
+      SiluInPlace(y);
       return;
     case FusedActivation::kHardSwish:
       at::hardswish_(y);

@@ -11,6 +11,7 @@
 
 #include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_primitives.hpp"
+#include "ml/onnx/vector_silu.hpp"
 
 namespace quarry::ml::onnx::onednn {
 
@@ -220,6 +221,19 @@ at::Tensor RunPlain(const ConvolutionPlan& plan, const at::Tensor& x, const at::
   return one_dimensional ? output.squeeze(2) : output;
 }
 
+// The primitive of `plan` on x (and the residual): its output, blocked or plain (*output_blocked says).
+at::Tensor RunPrimitive(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
+                        bool residual_exclusive, int64_t* output_blocked) {
+  if (output_blocked != nullptr) *output_blocked = 0;
+  const SmallWorkOnOneThread small(plan.multiply_adds);
+  if (plan.winograd || plan.blocked) return RunOnChosenLayouts(plan, x, residual, residual_exclusive, output_blocked);
+  // Blocked arguments of a convolution oneDNN computes only on plain data are made plain first.
+  const BlockedArguments& arguments = plan.arguments;
+  return RunPlain(plan, arguments.input > 0 ? ToPlain(x, arguments.input) : x,
+                  arguments.residual > 0 ? ToPlain(residual, arguments.residual) : residual,
+                  residual_exclusive || arguments.residual > 0);
+}
+
 }  // namespace
 
 bool TakesConvolution(const at::Tensor& x, const at::Tensor& w) {
@@ -292,10 +306,13 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   const bool residual_fits_layouts =
       !has_residual || LogicalSizes(residual, blocked.residual) == std::vector<int64_t>(planar_output);
   const SmallWorkOnOneThread small(plan->multiply_adds);
+  // SiLU runs as a pass of the executor's own after the primitive (vector_silu.hpp): oneDNN's swish
+  // post-operation costs about twice as much.
+  plan->silu_after = activation == FusedActivation::kSilu;
+  const FusedActivation fused = plan->silu_after ? FusedActivation::kNone : activation;
   auto prepare = [&](bool winograd, bool blocked_layout) {
-    return CachedPrimitive(KeyOf(planar, has_bias, activation, has_residual, winograd, blocked_layout), [&] {
-      return Create(planar, has_bias, activation, has_residual, winograd, blocked_layout);
-    });
+    return CachedPrimitive(KeyOf(planar, has_bias, fused, has_residual, winograd, blocked_layout),
+                           [&] { return Create(planar, has_bias, fused, has_residual, winograd, blocked_layout); });
   };
   if (!one_dimensional) {
     plan->output_layout = BlockedLayout({planar.destination[0], outputs, output_size[0], output_size[1]});
@@ -320,14 +337,9 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
 
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
                           bool residual_exclusive, int64_t* output_blocked) {
-  if (output_blocked != nullptr) *output_blocked = 0;
-  const SmallWorkOnOneThread small(plan.multiply_adds);
-  if (plan.winograd || plan.blocked) return RunOnChosenLayouts(plan, x, residual, residual_exclusive, output_blocked);
-  // Blocked arguments of a convolution oneDNN computes only on plain data are made plain first.
-  const BlockedArguments& arguments = plan.arguments;
-  return RunPlain(plan, arguments.input > 0 ? ToPlain(x, arguments.input) : x,
-                  arguments.residual > 0 ? ToPlain(residual, arguments.residual) : residual,
-                  residual_exclusive || arguments.residual > 0);
+  at::Tensor y = RunPrimitive(plan, x, residual, residual_exclusive, output_blocked);
+  if (plan.silu_after && y.defined()) SiluInPlace(y);  // blocked padding stays 0: silu(0) = 0
+  return y;
 }
 
 at::Tensor ConvolveOnOneDnn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,

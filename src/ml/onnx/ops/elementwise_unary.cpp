@@ -5,6 +5,7 @@
 
 #include "ml/onnx/kernel.hpp"
 #include "ml/onnx/ops/elementwise_util.hpp"
+#include "ml/onnx/vector_silu.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
@@ -102,8 +103,8 @@ std::vector<at::Tensor> FusedHardSwish(NodeContext& node) {
   return {in_place ? at::hardswish_(x) : at::hardswish(x)};
 }
 
-// The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): ATen's silu, x / (1 + exp(-x)), in one
-// pass; in place when x's memory is free. 16-bit floats are computed in float32.
+// The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): x / (1 + exp(-x)) in one vectorized pass
+// (vector_silu.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
 std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
   const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
   at::Tensor x = node.input(0);
@@ -111,7 +112,9 @@ std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
   if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
     return {ComputeInFloat(x, [](const at::Tensor& value) { return at::silu(value); })};
   }
-  return {in_place ? at::silu_(x) : at::silu(x)};
+  at::Tensor y = in_place ? x : x.clone();
+  SiluInPlace(y);
+  return {y};
 }
 
 // The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): ATen's exact (erf) gelu in one
