@@ -180,7 +180,7 @@ TEST_F(OneDnnTest, CachedWeightFollowsItsShapesAndChanges) {
   EXPECT_LT(RelativeDifference(other_threads, ReferenceConvolution(c, x, w, bias, at::Tensor())), 1e-5);
 }
 
-TEST_F(OneDnnTest, InnerProductsTakeEitherWeightOrientation) {
+TEST_F(OneDnnTest, InnerProductsTakeEitherWeightOrientationAndFuseActivations) {
   for (int64_t rows : {1, 7, 64}) {
     const at::Tensor a = at::randn({rows, 96});
     const at::Tensor output_major = at::randn({40, 96});  // (N, K)
@@ -198,6 +198,15 @@ TEST_F(OneDnnTest, InnerProductsTakeEitherWeightOrientation) {
     EXPECT_LT(RelativeDifference(onednn::InnerProduct(columns.t(), input_major, false, at::Tensor()),
                                  at::mm(columns.t().to(at::kDouble), input_major.to(at::kDouble))),
               1e-5);
+    // Fused activations: as post-operations, or (SiLU) a pass after the primitive.
+    for (FusedActivation activation : {FusedActivation::kRelu, FusedActivation::kSilu, FusedActivation::kHardSwish}) {
+      EXPECT_LT(
+          RelativeDifference(
+              onednn::InnerProduct(a, output_major, true, bias, activation),
+              ReferenceActivation(at::addmm(bias.to(at::kDouble), a64, output_major.to(at::kDouble).t()), activation)),
+          1e-5)
+          << ActivationName(activation);
+    }
   }
 }
 

@@ -11,7 +11,6 @@
 
 #include "ml/onnx/onednn/blocked_layout.hpp"
 #include "ml/onnx/onednn/onednn_primitives.hpp"
-#include "ml/onnx/vector_silu.hpp"
 
 namespace quarry::ml::onnx::onednn {
 
@@ -306,10 +305,7 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   const bool residual_fits_layouts =
       !has_residual || LogicalSizes(residual, blocked.residual) == std::vector<int64_t>(planar_output);
   const SmallWorkOnOneThread small(plan->multiply_adds);
-  // SiLU runs as a pass of the executor's own after the primitive (vector_silu.hpp): oneDNN's swish
-  // post-operation costs about twice as much.
-  plan->silu_after = activation == FusedActivation::kSilu;
-  const FusedActivation fused = plan->silu_after ? FusedActivation::kNone : activation;
+  const FusedActivation fused = PostOperationOf(activation);
   auto prepare = [&](bool winograd, bool blocked_layout) {
     return CachedPrimitive(KeyOf(planar, has_bias, fused, has_residual, winograd, blocked_layout),
                            [&] { return Create(planar, has_bias, fused, has_residual, winograd, blocked_layout); });
@@ -338,7 +334,7 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
 at::Tensor RunConvolution(const ConvolutionPlan& plan, const at::Tensor& x, const at::Tensor& residual,
                           bool residual_exclusive, int64_t* output_blocked) {
   at::Tensor y = RunPrimitive(plan, x, residual, residual_exclusive, output_blocked);
-  if (plan.silu_after && y.defined()) SiluInPlace(y);  // blocked padding stays 0: silu(0) = 0
+  FinishActivation(y, plan.activation);
   return y;
 }
 

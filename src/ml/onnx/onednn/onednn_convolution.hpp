@@ -53,7 +53,6 @@ struct ConvolutionPlan {
   BlockedArguments arguments;
   // How to run it.
   PlanarConvolution planar;
-  bool silu_after = false;  // the activation is SiLU, applied by vector_silu.hpp after the primitive
   bool one_dimensional = false;
   bool winograd = false;
   // The primitive runs on oneDNN's blocked layouts (it reads the input in the layout it chose, blocked or plain,

@@ -54,10 +54,11 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weig
   const memory::dims source = {rows, depth}, weights = {outputs, depth};
   const bool has_bias = bias.defined();
   const SmallWorkOnOneThread small(rows * depth * outputs);
+  const FusedActivation fused = PostOperationOf(activation);
   const std::shared_ptr<const Prepared> prepared =
       CachedPrimitive("inner product " + DimsKey(source) + " w" + DimsKey(weights) + (has_bias ? " bias " : " ") +
-                          ActivationName(activation),
-                      [&] { return CreateInnerProduct(source, weights, has_bias, activation); });
+                          ActivationName(fused),
+                      [&] { return CreateInnerProduct(source, weights, has_bias, fused); });
   if (prepared == nullptr) return at::Tensor();
   // A (K, N) weight is the (N, K) one with the "io" layout: reordered from it directly, no transposed copy.
   const memory::desc plain_weights =
@@ -69,6 +70,7 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weig
     Execute(*prepared, {{DNNL_ARG_SRC, plain_a.data_ptr()},
                         {DNNL_ARG_WEIGHTS, reordered.data_ptr()},
                         {DNNL_ARG_DST, output.data_ptr()}});
+    FinishActivation(output, activation);
     return output;
   }
   const at::Tensor plain_bias = bias.contiguous();
@@ -76,6 +78,7 @@ at::Tensor InnerProduct(const at::Tensor& a, const at::Tensor& weight, bool weig
                       {DNNL_ARG_WEIGHTS, reordered.data_ptr()},
                       {DNNL_ARG_BIAS, plain_bias.data_ptr()},
                       {DNNL_ARG_DST, output.data_ptr()}});
+  FinishActivation(output, activation);
   return output;
 }
 

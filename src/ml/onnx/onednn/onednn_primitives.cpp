@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ml/onnx/ops/conv_util.hpp"
+#include "ml/onnx/vector_silu.hpp"
 
 namespace quarry::ml::onnx::onednn {
 
@@ -226,6 +227,15 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
       return;
   }
+}
+
+FusedActivation PostOperationOf(FusedActivation activation) {
+  return activation == FusedActivation::kSilu ? FusedActivation::kNone : activation;
+}
+
+void FinishActivation(at::Tensor& output, FusedActivation activation) {
+  // A blocked output's padding channels stay 0: silu(0) = 0.
+  if (activation == FusedActivation::kSilu && output.defined()) SiluInPlace(output);
 }
 
 void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments) {

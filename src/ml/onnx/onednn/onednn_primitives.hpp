@@ -92,6 +92,12 @@ dnnl::primitive_attr ScratchpadAttributes();
 // Appends `activation` to `post_operations` as oneDNN's eltwise post-operation (nothing for kNone).
 void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation);
 
+// The part of a fused `activation` a primitive computes as its post-operation, and the part run after it on
+// the output (FinishActivation): SiLU runs after, as a pass of the executor's own (vector_silu.hpp), since
+// oneDNN's swish post-operation costs about twice as much; the other activations run as post-operations.
+FusedActivation PostOperationOf(FusedActivation activation);
+void FinishActivation(at::Tensor& output, FusedActivation activation);
+
 // One argument of a primitive's run: its DNNL_ARG_* and its data, in the layout the primitive was created for
 // (Prepared::layout).
 struct Argument {
