@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "ml/onnx/tensor_proto.hpp"
-#include "ml/onnx/vector_silu.hpp"
+#include "ml/onnx/vector_activations.hpp"
 
 namespace quarry::ml::onnx {
 
@@ -249,13 +249,13 @@ void ApplyActivationInPlace(at::Tensor& y, FusedActivation activation) {
       y.relu_();
       return;
     case FusedActivation::kSilu:
-      SiluInPlace(y);
+      ApplyVectorFunctionInPlace(VectorFunction::kSilu, y);
       return;
     case FusedActivation::kHardSwish:
       at::hardswish_(y);
       return;
     case FusedActivation::kGelu:
-      at::gelu_(y);
+      ApplyVectorFunctionInPlace(VectorFunction::kGelu, y);
       return;
     case FusedActivation::kSigmoid:
       y.sigmoid_();

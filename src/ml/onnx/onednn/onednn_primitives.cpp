@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "ml/onnx/ops/conv_util.hpp"
-#include "ml/onnx/vector_silu.hpp"
+#include "ml/onnx/vector_activations.hpp"
 
 namespace quarry::ml::onnx::onednn {
 
@@ -230,12 +230,15 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
 }
 
 FusedActivation PostOperationOf(FusedActivation activation) {
-  return activation == FusedActivation::kSilu ? FusedActivation::kNone : activation;
+  return activation == FusedActivation::kSilu || activation == FusedActivation::kGelu ? FusedActivation::kNone
+                                                                                      : activation;
 }
 
 void FinishActivation(at::Tensor& output, FusedActivation activation) {
-  // A blocked output's padding channels stay 0: silu(0) = 0.
-  if (activation == FusedActivation::kSilu && output.defined()) SiluInPlace(output);
+  // A blocked output's padding channels stay 0: silu(0) = gelu(0) = 0.
+  if (!output.defined()) return;
+  if (activation == FusedActivation::kSilu) ApplyVectorFunctionInPlace(VectorFunction::kSilu, output);
+  if (activation == FusedActivation::kGelu) ApplyVectorFunctionInPlace(VectorFunction::kGelu, output);
 }
 
 void Execute(const Prepared& prepared, std::initializer_list<Argument> arguments) {

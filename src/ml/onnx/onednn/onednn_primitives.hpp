@@ -93,8 +93,8 @@ dnnl::primitive_attr ScratchpadAttributes();
 void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation);
 
 // The part of a fused `activation` a primitive computes as its post-operation, and the part run after it on
-// the output (FinishActivation): SiLU runs after, as a pass of the executor's own (vector_silu.hpp), since
-// oneDNN's swish post-operation costs about twice as much; the other activations run as post-operations.
+// the output (FinishActivation): SiLU and GELU run after, as passes of the executor's own (vector_activations.hpp),
+// since oneDNN's swish and gelu_erf post-operations cost about twice as much; the others run as post-operations.
 FusedActivation PostOperationOf(FusedActivation activation);
 void FinishActivation(at::Tensor& output, FusedActivation activation);
 

@@ -5,7 +5,7 @@
 
 #include "ml/onnx/kernel.hpp"
 #include "ml/onnx/ops/elementwise_util.hpp"
-#include "ml/onnx/vector_silu.hpp"
+#include "ml/onnx/vector_activations.hpp"
 
 namespace quarry::ml::onnx {
 namespace {
@@ -104,7 +104,7 @@ std::vector<at::Tensor> FusedHardSwish(NodeContext& node) {
 }
 
 // The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): x / (1 + exp(-x)) in one vectorized pass
-// (vector_silu.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
+// (vector_activations.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
 std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
   const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
   at::Tensor x = node.input(0);
@@ -113,12 +113,12 @@ std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
     return {ComputeInFloat(x, [](const at::Tensor& value) { return at::silu(value); })};
   }
   at::Tensor y = in_place ? x : x.clone();
-  SiluInPlace(y);
+  ApplyVectorFunctionInPlace(VectorFunction::kSilu, y);
   return {y};
 }
 
-// The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): ATen's exact (erf) gelu in one
-// vectorized pass; in place when x's memory is free. 16-bit floats are computed in float32.
+// The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): the erf GELU in one vectorized pass
+// (vector_activations.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
 std::vector<at::Tensor> FusedGelu(NodeContext& node) {
   const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
   at::Tensor x = node.input(0);
@@ -126,7 +126,9 @@ std::vector<at::Tensor> FusedGelu(NodeContext& node) {
   if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
     return {ComputeInFloat(x, [](const at::Tensor& value) { return at::gelu(value); })};
   }
-  return {in_place ? at::gelu_(x) : at::gelu(x)};
+  at::Tensor y = in_place ? x : x.clone();
+  ApplyVectorFunctionInPlace(VectorFunction::kGelu, y);
+  return {y};
 }
 
 // Clip before opset 11: bounds are the float attributes min and max.
