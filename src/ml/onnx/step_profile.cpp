@@ -30,10 +30,22 @@ thread_local int64_t children_nanoseconds = 0;
 
 }  // namespace
 
+namespace {
+
+// QUARRY_ONNX_PROFILE, read once: empty or "0" is off, "nodes" times nodes apart, anything else operator types.
+const std::string& ProfileSetting() {
+  static const std::string setting = [] {
+    const char* value = std::getenv("QUARRY_ONNX_PROFILE");
+    return std::string(value == nullptr || std::string(value) == "0" ? "" : value);
+  }();
+  return setting;
+}
+
+}  // namespace
+
 bool StepProfileEnabled() {
   static const bool enabled = [] {
-    const char* value = std::getenv("QUARRY_ONNX_PROFILE");
-    const bool on = value != nullptr && value[0] != '\0' && std::string(value) != "0";
+    const bool on = !ProfileSetting().empty();
     if (on) std::atexit([] { PrintStepProfile(stderr); });
     return on;
   }();
@@ -41,11 +53,7 @@ bool StepProfileEnabled() {
 }
 
 bool StepProfileByNode() {
-  static const bool by_node = [] {
-    const char* value = std::getenv("QUARRY_ONNX_PROFILE");
-    return value != nullptr && std::string(value) == "nodes";
-  }();
-  return by_node;
+  return ProfileSetting() == "nodes";
 }
 
 StepTimer::StepTimer() : start_(NowNanoseconds()), outer_children_(children_nanoseconds) {

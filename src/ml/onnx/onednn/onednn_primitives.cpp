@@ -210,8 +210,8 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
     case FusedActivation::kRelu:
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
       return;
-    case FusedActivation::kSilu:  // x * sigmoid(alpha x), alpha 1
-      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_swish, 1.0f, 0.0f);
+    case FusedActivation::kSilu:  // run after the primitive (FinishActivation), not as a post-operation
+    case FusedActivation::kGelu:
       return;
     case FusedActivation::kHardSwish:  // x * relu6(x + 3) / 6 (oneDNN 2.6 has no parameters for it)
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
@@ -222,9 +222,6 @@ void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activatio
     case FusedActivation::kHardSigmoid:  // alpha x + beta, clipped to [0, 1]
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, kHardSigmoidAlpha, kHardSigmoidBeta);
       post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip_v2, 0.0f, 1.0f);
-      return;
-    case FusedActivation::kGelu:
-      post_operations.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
       return;
   }
 }

@@ -89,7 +89,8 @@ class SmallWorkOnOneThread {
 // Primitive attributes with the user-provided scratchpad every primitive here is created with.
 dnnl::primitive_attr ScratchpadAttributes();
 
-// Appends `activation` to `post_operations` as oneDNN's eltwise post-operation (nothing for kNone).
+// Appends `activation` to `post_operations` as oneDNN's eltwise post-operation (nothing for kNone, nor for the
+// activations FinishActivation computes: pass PostOperationOf(activation)).
 void AppendActivation(dnnl::post_ops& post_operations, FusedActivation activation);
 
 // The part of a fused `activation` a primitive computes as its post-operation, and the part run after it on

@@ -103,32 +103,27 @@ std::vector<at::Tensor> FusedHardSwish(NodeContext& node) {
   return {in_place ? at::hardswish_(x) : at::hardswish(x)};
 }
 
-// The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): x / (1 + exp(-x)) in one vectorized pass
-// (vector_activations.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
-std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
+// `function` of the node's input in one vectorized pass (vector_activations.hpp); in place when x's memory is
+// free. 16-bit floats are computed in float32 by ATen (`aten`).
+std::vector<at::Tensor> ApplyFusedFunction(NodeContext& node, VectorFunction function, const char* name,
+                                           at::Tensor (*aten)(const at::Tensor&)) {
   const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
   at::Tensor x = node.input(0);
-  if (!x.is_floating_point()) throw OnnxError("SiLU needs a floating-point input");
-  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
-    return {ComputeInFloat(x, [](const at::Tensor& value) { return at::silu(value); })};
-  }
+  if (!x.is_floating_point()) throw OnnxError(std::string(name) + " needs a floating-point input");
+  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) return {ComputeInFloat(x, aten)};
   at::Tensor y = in_place ? x : x.clone();
-  ApplyVectorFunctionInPlace(VectorFunction::kSilu, y);
+  ApplyVectorFunctionInPlace(function, y);
   return {y};
 }
 
-// The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): the erf GELU in one vectorized pass
-// (vector_activations.hpp); in place when x's memory is free. 16-bit floats are computed in float32.
+// The plan's fusion of Mul(x, Sigmoid(x)) (graph_fusion.cpp): x / (1 + exp(-x)).
+std::vector<at::Tensor> FusedSiLU(NodeContext& node) {
+  return ApplyFusedFunction(node, VectorFunction::kSilu, "SiLU", [](const at::Tensor& x) { return at::silu(x); });
+}
+
+// The plan's fusion of x * 0.5 * (1 + erf(x / √2)) (graph_fusion.cpp): the erf GELU.
 std::vector<at::Tensor> FusedGelu(NodeContext& node) {
-  const bool in_place = node.input_is_exclusive(0);  // before any copy of the tensor adds a reference
-  at::Tensor x = node.input(0);
-  if (!x.is_floating_point()) throw OnnxError("GELU needs a floating-point input");
-  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble) {
-    return {ComputeInFloat(x, [](const at::Tensor& value) { return at::gelu(value); })};
-  }
-  at::Tensor y = in_place ? x : x.clone();
-  ApplyVectorFunctionInPlace(VectorFunction::kGelu, y);
-  return {y};
+  return ApplyFusedFunction(node, VectorFunction::kGelu, "GELU", [](const at::Tensor& x) { return at::gelu(x); });
 }
 
 // Clip before opset 11: bounds are the float attributes min and max.
