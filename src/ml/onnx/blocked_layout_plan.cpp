@@ -36,6 +36,16 @@ bool IsConvolution(const OperatorSchema& schema) {
   return schema.op_type == "Conv" || schema.op_type == "ConvAdd";
 }
 
+// Whether `weights` (a convolution's, undefined when not constant) may be a dense spatial one: a kernel wider than
+// 1x1 over more than one input channel a group. oneDNN's blocked kernels for those are slower than its
+// channels-last ones at small batches; its 1x1 and depthwise blocked kernels are not.
+bool MayBeDenseSpatial(const at::Tensor& weights) {
+  if (!weights.defined() || weights.dim() < 3) return true;
+  int64_t window = 1;
+  for (int64_t d = 2; d < weights.dim(); d++) window *= weights.size(d);
+  return window > 1 && weights.size(1) > 1;
+}
+
 // A disjoint-set forest over steps: the regions of steps that blocked values connect.
 struct Regions {
   explicit Regions(size_t count) : parent(count) {
@@ -94,11 +104,28 @@ void GraphPlan::AssignBlockedLayouts() {
   for (size_t s = 0; s < steps_.size(); s++) {
     steps_[s].may_block_output = candidate[s] && convolutions[regions.Find(s)] >= 2;
   }
+  // At small batches a region blocks only when no dense spatial convolution in it reads blocked data (one reading
+  // the plain picture, a stem, may still write blocked).
+  std::vector<bool> slow_at_small_batches(steps_.size(), false);
+  const std::vector<int> producers = Producers();
+  for (size_t s = 0; s < steps_.size(); s++) {
+    const Step& step = steps_[s];
+    if (!IsConvolution(*step.schema) || step.inputs.size() < 2 || step.inputs[0] < 0) continue;
+    const int producer = producers[step.inputs[0]];
+    if (producer < 0 || !steps_[producer].may_block_output) continue;
+    const int weights = step.inputs[1];
+    if (MayBeDenseSpatial(weights >= 0 ? constants_[weights] : at::Tensor())) {
+      slow_at_small_batches[regions.Find(s)] = true;
+    }
+  }
+  for (size_t s = 0; s < steps_.size(); s++) {
+    steps_[s].blocks_small_batches = steps_[s].may_block_output && !slow_at_small_batches[regions.Find(s)];
+  }
 }
 
-size_t GraphPlan::blocked_count() const {
+size_t GraphPlan::blocked_count(bool at_small_batches) const {
   size_t count = 0;
-  for (const Step& step : steps_) count += step.may_block_output ? 1 : 0;
+  for (const Step& step : steps_) count += (at_small_batches ? step.blocks_small_batches : step.may_block_output);
   return count;
 }
 

@@ -395,7 +395,7 @@ std::vector<at::Tensor> GraphPlan::RunStep(const Step& step, std::vector<at::Ten
   try {
     NodeContext context(*step.node, step.opset, std::move(inputs), step.has_subgraph ? &runner : nullptr,
                         step.activation, step.memo.get(), std::move(channels),
-                        step.may_block_output && output_blocked != nullptr);
+                        step.may_block_output && output_blocked != nullptr, step.blocks_small_batches);
     std::vector<at::Tensor> outputs = step.schema->kernel(context);
     if (output_blocked != nullptr) *output_blocked = context.output_blocked();
     return outputs;

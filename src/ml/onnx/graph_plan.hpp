@@ -60,8 +60,8 @@ class GraphPlan {
   // Counts for Describe(): nodes left to run, nodes folded into constants at load.
   size_t node_count() const { return steps_.size(); }
   size_t folded_count() const { return folded_count_; }
-  // Steps whose output may stay in oneDNN's blocked layout (AssignBlockedLayouts).
-  size_t blocked_count() const;
+  // Steps whose output may stay in oneDNN's blocked layout (AssignBlockedLayouts): from batch 4 on, or at any batch.
+  size_t blocked_count(bool at_small_batches = false) const;
 
  private:
   struct Step {
@@ -73,8 +73,9 @@ class GraphPlan {
     std::vector<int> release;         // slots whose last use is this step
     std::vector<size_t> handed_over;  // inputs whose value the step gets (not a copy): last use, read once
     FusedActivation activation = FusedActivation::kNone;
-    bool has_subgraph = false;      // an If/Loop/Scan: runs with a SubgraphRunner, never folded
-    bool may_block_output = false;  // every reader of output 0 takes it in the blocked layout
+    bool has_subgraph = false;          // an If/Loop/Scan: runs with a SubgraphRunner, never folded
+    bool may_block_output = false;      // every reader of output 0 takes it in the blocked layout
+    bool blocks_small_batches = false;  // ... at any batch: its region has no dense spatial convolution inside
     std::shared_ptr<KernelMemo> memo = std::make_shared<KernelMemo>();  // the kernel's, across runs
   };
 

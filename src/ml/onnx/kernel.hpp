@@ -106,10 +106,11 @@ class NodeContext {
               FusedActivation activation = FusedActivation::kNone, KernelMemo* memo = nullptr)
       : node_(node), opset_(opset), inputs_(std::move(inputs)), runner_(runner), activation_(activation), memo_(memo) {}
   // With inputs in the blocked layout (onednn/blocked_layout.hpp): `blocked_channels` holds each input's logical
-  // channel count where it is blocked, 0 where plain; `may_block_output`: every reader of output 0 takes it blocked.
+  // channel count where it is blocked, 0 where plain; `may_block_output`: every reader of output 0 takes it blocked;
+  // `blocks_small_batches`: the plan found blocking worth it at any batch, not only from kBlockedMinBatch on.
   NodeContext(const ::onnx::NodeProto& node, int opset, std::vector<at::Tensor> inputs, const SubgraphRunner* runner,
               FusedActivation activation, KernelMemo* memo, std::vector<int64_t> blocked_channels,
-              bool may_block_output)
+              bool may_block_output, bool blocks_small_batches)
       : node_(node),
         opset_(opset),
         inputs_(std::move(inputs)),
@@ -117,7 +118,8 @@ class NodeContext {
         activation_(activation),
         memo_(memo),
         blocked_channels_(std::move(blocked_channels)),
-        may_block_output_(may_block_output) {}
+        may_block_output_(may_block_output),
+        blocks_small_batches_(may_block_output && blocks_small_batches) {}
 
   // The opset version of the node's domain that the model imports (e.g. 13).
   int opset() const { return opset_; }
@@ -142,6 +144,9 @@ class NodeContext {
   int64_t blocked_channels(size_t i) const { return i < blocked_channels_.size() ? blocked_channels_[i] : 0; }
   // Whether output 0 may be returned blocked; a kernel that does so says so with set_output_blocked(channels).
   bool may_block_output() const { return may_block_output_; }
+  // Whether a kernel that blocks its output only from some batch size on (a convolution: onednn_convolution.cpp) may
+  // block it at smaller batches too: its region of the plan holds no convolution that is slower blocked there.
+  bool blocks_small_batches() const { return blocks_small_batches_; }
   void set_output_blocked(int64_t channels) { output_blocked_ = channels; }
   int64_t output_blocked() const { return output_blocked_; }
   // The number of outputs the node declares, and whether output i is named (wanted) at all.
@@ -176,6 +181,7 @@ class NodeContext {
   KernelMemo* memo_;
   std::vector<int64_t> blocked_channels_;
   bool may_block_output_ = false;
+  bool blocks_small_batches_ = false;
   int64_t output_blocked_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "ml/named_inputs.hpp"
 #include "ml/onnx/graph_plan.hpp"
 #include "ml/onnx/kernel.hpp"
+#include "ml/onnx/onednn/onednn_convolution.hpp"
 #include "ml/onnx/tensor_proto.hpp"
 #include "ml/tensor_memory.hpp"
 #include "ml/torch_warnings.hpp"
@@ -194,10 +195,16 @@ Result<std::shared_ptr<const OnnxModel>> OnnxModel::LoadFromBytes(std::string_vi
 }
 
 std::string OnnxModel::Describe() const {
-  const size_t blocked = plan_->blocked_count();
+  const size_t blocked = plan_->blocked_count(), at_every_batch = plan_->blocked_count(true);
+  std::string blocked_steps;
+  if (blocked > 0) {
+    blocked_steps = ", " + std::to_string(blocked) + " on blocked activations";
+    blocked_steps += at_every_batch == blocked ? " at every batch"
+                     : at_every_batch == 0     ? " from batch " + std::to_string(onednn::kBlockedMinBatch) + " on"
+                                               : " (" + std::to_string(at_every_batch) + " at every batch)";
+  }
   return "ONNX opset " + std::to_string(opset_) + ", " + std::to_string(plan_->node_count()) + " nodes (" +
-         std::to_string(plan_->folded_count()) + " folded at load" +
-         (blocked > 0 ? ", " + std::to_string(blocked) + " on blocked activations" : std::string()) + ")";
+         std::to_string(plan_->folded_count()) + " folded at load" + blocked_steps + ")";
 }
 
 Result<std::vector<HostTensor>> OnnxModel::Run(const std::vector<HostTensor>& inputs) const {

@@ -5,8 +5,9 @@
 // turns blocked outputs on, one plan run at several batch sizes in turn; values read by a step that does not take
 // them blocked, graph outputs in the middle of a region, and Muls that are not gates (a scalar, two activations)
 // get plain values, and a constant gate of one row scales a blocked activation; a lone convolution and one whose
-// output a constant that is no gate scales stay plain. Random weights; each case also checks whether the plan kept
-// values blocked.
+// output a constant that is no gate scales stay plain; a stage of only 1x1 and depthwise convolutions after a stem is
+// blocked at batch 1 too. Random weights; each case also checks whether the plan kept values blocked, and from which
+// batch.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -71,9 +72,12 @@ BothPlans LoadBoth(const GraphBuilder& graph) {
   return plans;
 }
 
-// The plan keeps some step's output blocked (Describe says how many).
-void ExpectBlockedSteps(const OnnxModel& model, bool expected) {
-  EXPECT_EQ(model.Describe().find("on blocked activations") != std::string::npos, expected) << model.Describe();
+// The plan keeps some step's output blocked (Describe says how many), and at every batch or only from
+// kBlockedMinBatch on.
+void ExpectBlockedSteps(const OnnxModel& model, bool expected, bool at_every_batch = false) {
+  const std::string description = model.Describe();
+  EXPECT_EQ(description.find("on blocked activations") != std::string::npos, expected) << description;
+  if (expected) EXPECT_EQ(description.find("at every batch") != std::string::npos, at_every_batch) << description;
 }
 
 // Runs both plans on the same random input of `shape` and expects every output to agree within 1e-5 of its
@@ -136,11 +140,43 @@ TEST(OnnxBlockedLayoutTest, AnEfficientNetBlockGivesThePlainPlansResultsAtEveryB
     SCOPED_TRACE(gate_first ? "gate first" : "gate second");
     const BothPlans plans = LoadBoth(MobileBlock(gate_first));
     ASSERT_TRUE(plans.blocked && plans.plain);
-    ExpectBlockedSteps(*plans.blocked, true);
+    ExpectBlockedSteps(*plans.blocked, true);  // only from kBlockedMinBatch on: "mix" is a dense 3x3 convolution
     ExpectBlockedSteps(*plans.plain, false);
     // Below the batch that turns blocked outputs on, above it, and back: the steps' kept plans follow.
     ExpectSameOutputsAtBatches(plans, {1, 5, 2, 8, 5}, {3, 19, 17}, 0);
   }
+}
+
+// A MobileNet-style stage: a stem reading the picture, then only 1x1 and depthwise convolutions (expansion,
+// depthwise with stride, squeeze-and-excitation, projection, an inverted residual summed into the projection,
+// a head): blocked at every batch, since no convolution in it is slower on blocked data at batch 1.
+GraphBuilder PointwiseAndDepthwiseStage() {
+  GraphBuilder graph;
+  graph.Input("X", {-1, 3, 23, 21});
+  AddConv(graph, "X", "stem", 3, 16, 3, 2, 1, "HardSwish");
+  AddConv(graph, "stem", "expand", 16, 40, 1, 1, 1, "Relu");
+  AddConv(graph, "expand", "dw", 40, 40, 5, 2, 40, "Relu");
+  graph.Node("GlobalAveragePool", {"dw"}, "squeezed");
+  AddConv(graph, "squeezed", "reduce", 40, 10, 1, 1, 1, "Relu");
+  AddConv(graph, "reduce", "gate", 10, 40, 1, 1, 1, "HardSigmoid");
+  graph.Node("Mul", {"dw", "gate"}, "excited");
+  AddConv(graph, "excited", "project", 40, 24, 1, 1, 1, "");
+  AddConv(graph, "project", "expand2", 24, 72, 1, 1, 1, "Relu");
+  AddConv(graph, "expand2", "dw2", 72, 72, 3, 1, 72, "Relu");
+  AddConv(graph, "dw2", "project2", 72, 24, 1, 1, 1, "");
+  graph.Node("Add", {"project2", "project"}, "sum");
+  AddConv(graph, "sum", "head", 24, 48, 1, 1, 1, "HardSwish");
+  graph.Node("GlobalAveragePool", {"head"}, "pooled");
+  graph.Node("Flatten", {"pooled"}, "Y");
+  graph.Output("Y", {-1, 48});
+  return graph;
+}
+
+TEST(OnnxBlockedLayoutTest, APointwiseAndDepthwiseStageIsBlockedAtEveryBatch) {
+  const BothPlans plans = LoadBoth(PointwiseAndDepthwiseStage());
+  ASSERT_TRUE(plans.blocked && plans.plain);
+  ExpectBlockedSteps(*plans.blocked, true, true);
+  ExpectSameOutputsAtBatches(plans, {1, 2, 6, 1, 3}, {3, 23, 21}, 60);
 }
 
 TEST(OnnxBlockedLayoutTest, ValuesReadByOtherStepsOrReturnedInsideARegionArePlain) {
@@ -174,7 +210,7 @@ TEST(OnnxBlockedLayoutTest, MulsThatAreNotGatesTakePlainOperands) {
   graph.Output("c", {-1, 7, 9, 11});
   const BothPlans plans = LoadBoth(graph);
   ASSERT_TRUE(plans.blocked && plans.plain);
-  ExpectBlockedSteps(*plans.blocked, true);
+  ExpectBlockedSteps(*plans.blocked, true, true);  // c, the only dense 3x3 reading a region's value, reads it plain
   ExpectSameOutputsAtBatches(plans, {5, 1}, {3, 9, 11}, 90);
 }
 

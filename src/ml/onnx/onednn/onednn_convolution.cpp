@@ -23,12 +23,6 @@ using dnnl::memory;
 // 42 ms direct, 45 ms Winograd; batch 16: 672 ms direct, 640 ms Winograd).
 constexpr int64_t kWinogradMinBatch = 4;
 
-// Batches smaller than this keep channels-last outputs where the plan allows blocked ones (blocked_layout.hpp): at
-// batch 1 oneDNN's channels-last 3x3 kernel (brgconv) is 10-20% faster than its blocked one (resnet50: 41 ms a
-// call channels-last, 43.5 blocked), while at batch 16 blocked activations make efficientnet_b0 1.06x, mobilenet_v3
-// 1.1x and resnet50 (whose 3x3 convolutions then take Winograd's blocked layout without reorders) 1.07x as fast.
-constexpr int64_t kBlockedMinBatch = 4;
-
 // Whether a convolution is one oneDNN may compute with Winograd's minimal filtering (F(2x2, 3x3) or
 // F(4x4, 3x3)): 3x3, stride 1, no dilation, one group, channels in 16s (its blocked layouts), a batch of
 // at least kWinogradMinBatch, and QUARRY_ONNX_WINOGRAD not "0" (read once). About twice as fast as the
@@ -315,8 +309,8 @@ std::shared_ptr<const ConvolutionPlan> PlanConvolution(const at::Tensor& x, cons
   }
   if (!one_dimensional && residual_fits_layouts && SuitsWinograd(planar)) plan->prepared = prepare(true, false);
   plan->winograd = plan->prepared != nullptr;
-  const bool blocked_arguments =
-      blocked.input > 0 || blocked.residual > 0 || (blocked.output && x_sizes[0] >= kBlockedMinBatch);
+  const bool blocked_arguments = blocked.input > 0 || blocked.residual > 0 ||
+                                 (blocked.output && (blocked.small_batches || x_sizes[0] >= kBlockedMinBatch));
   plan->blocked_output = blocked.output && blocked_arguments && !one_dimensional;
   if (!plan->winograd && !one_dimensional && residual_fits_layouts && blocked_arguments) {
     plan->prepared = prepare(false, true);

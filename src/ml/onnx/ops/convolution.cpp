@@ -159,7 +159,8 @@ at::Tensor Convolve(const NodeContext& node, const at::Tensor& x, const at::Tens
 
 // Where the step's output may leave blocked, and its blocked input (Conv) or inputs (ConvAdd).
 onednn::BlockedArguments BlockedArgumentsOf(const NodeContext& node, bool with_residual) {
-  return {node.blocked_channels(0), with_residual ? node.blocked_channels(3) : 0, node.may_block_output()};
+  return {node.blocked_channels(0), with_residual ? node.blocked_channels(3) : 0, node.may_block_output(),
+          node.blocks_small_batches()};
 }
 
 std::vector<at::Tensor> Conv(NodeContext& node) {
