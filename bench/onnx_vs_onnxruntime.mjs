@@ -7,7 +7,7 @@
 // about ROUND_SECONDS of calls on one engine then the other (the first alternating each round) while
 // the other waits idle, so both see the same machine; each side's best round counts. Once per model
 // and batch (its first row) both dump their outputs for the same inputs and the driver prints the
-// largest difference. With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
+// largest difference. One-thread rows pin both engines to one CPU (see sameCpu). With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
 // both engines' profilers on and prints their per-op-type times (per node with PROFILE_BY=node).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,9 +56,27 @@ function engineArgs(model, batch, threads) {
   return args;
 }
 
+// One-thread rows run both engines on the same CPU (`taskset -c`, the first this process may use; BENCH_CPU picks
+// another): this VM's two CPUs are not equally fast (the second ran Silero VAD 1.6x and mobilenet_v3 up to 1.2x
+// slower, for either engine), so wherever the scheduler happened to put each engine decided a one-thread row.
+const sameCpu = process.env.BENCH_CPU ?? String(Math.min(...cpusAllowed()));
+
+function cpusAllowed() {
+  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('Cpus_allowed_list:'));
+  const cpus = [];
+  for (const range of (line ?? 'Cpus_allowed_list: 0').split(':')[1].trim().split(',')) {
+    const [first, last] = range.split('-').map(Number);
+    for (let cpu = first; cpu <= (last ?? first); cpu++) cpus.push(cpu);
+  }
+  return cpus;
+}
+
 function startEngines(model, batch, threads, env = {}) {
   const args = engineArgs(model, batch, threads);
-  return [new Engine('quarry', quarryBench, args, env), new Engine('onnxruntime', 'node', [ortEngine, ...args], env)];
+  const pinned = (command, commandArgs) =>
+    threads === 1 ? ['taskset', ['-c', sameCpu, command, ...commandArgs]] : [command, commandArgs];
+  return [new Engine('quarry', ...pinned(quarryBench, args), env),
+          new Engine('onnxruntime', ...pinned('node', [ortEngine, ...args]), env)];
 }
 
 // Warms `engine` up; returns how many calls take about `ms`.
