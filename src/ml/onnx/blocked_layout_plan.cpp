@@ -8,7 +8,8 @@
 // layout. Only regions with two convolutions or more stay blocked (one convolution alone saves less than the
 // reorders around it cost). The decision is only permission: a kernel that cannot compute a case blocked returns it
 // plain, and Run turns a blocked value plain for any reader that does not take it (and for graph outputs), so a wrong
-// guess costs time, never a result.
+// guess costs time, never a result. Convolutions block their outputs from onednn::kBlockedMinBatch on, and at every
+// batch in a region where no dense spatial convolution reads a blocked value (Step::blocks_small_batches).
 #include <cstdlib>
 #include <cstring>
 #include <vector>

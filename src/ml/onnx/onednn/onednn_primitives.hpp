@@ -70,8 +70,10 @@ std::shared_ptr<const Prepared> CachedPrimitive(const std::string& key, const st
 
 // Multiply-adds under which a primitive runs on the calling thread alone: waking the other OpenMP
 // threads for less costs more than they save (Silero VAD, all of whose products and convolutions are
-// smaller, took 0.23 ms a call on two threads and 0.15 ms on one).
-inline constexpr int64_t kOneThreadMaxWork = int64_t{1} << 18;
+// smaller, took 0.23 ms a call on two threads and 0.15 ms on one; at 2^18 its short-time Fourier transform,
+// a convolution of 264,000 multiply-adds, still went to two threads and took 17 µs there against 9 on one:
+// waking a thread costs ~8 µs here, so splitting pays from ~500,000 multiply-adds on).
+inline constexpr int64_t kOneThreadMaxWork = int64_t{1} << 19;
 
 // While it lives, the calling thread's OpenMP regions use one thread when `work` (multiply-adds) is under
 // kOneThreadMaxWork; create it before CachedPrimitive (primitives are made per thread count).
