@@ -7,8 +7,9 @@
 // about ROUND_SECONDS of calls on one engine then the other (the first alternating each round) while
 // the other waits idle, so both see the same machine; each side's best round counts. Once per model
 // and batch (its first row) both dump their outputs for the same inputs and the driver prints the
-// largest difference. One-thread rows pin both engines to one CPU (see sameCpu). With PROFILE=MODEL:BATCH:THREADS in the environment it instead runs that one row with
-// both engines' profilers on and prints their per-op-type times (per node with PROFILE_BY=node).
+// largest difference. One-thread rows pin both engines to one CPU (see sameCpu). With PROFILE=MODEL:BATCH:THREADS
+// in the environment it instead runs that one row with both engines' profilers on and prints their per-op-type
+// times (per node with PROFILE_BY=node).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -32,7 +32,8 @@ struct PlanarConvolution {
 // call channels-last, 43.5 blocked), while at batch 16 blocked activations make efficientnet_b0 1.06x, mobilenet_v3
 // 1.1x and resnet50 (whose 3x3 convolutions then take Winograd's blocked layout without reorders) 1.07x as fast.
 // Where the plan's region has no such convolution reading blocked data (only 1x1 and depthwise ones, and a stem
-// reading the picture: BlockedArguments::small_batches), blocked pays at batch 1 too (efficientnet_b0 ~1.2x).
+// reading the picture: BlockedArguments::small_batches), blocked pays at batch 1 too (efficientnet_b0 and
+// mobilenet_v3 4-13% faster: oneDNN's channels-last 1x1 kernels slow down more on output buffers not in cache).
 inline constexpr int64_t kBlockedMinBatch = 4;
 
 // How a call passes its data in the blocked layout (blocked_layout.hpp): the logical channel counts of the input and
