@@ -135,9 +135,10 @@ double TimeQuery(quarry::Connection& connection, const std::string& sql, uint64_
 }
 
 // Single-thread milliseconds per image of each step over `count` files spread evenly over the folder
-// (where the time goes), read into memory first. Each step is its own loop over every file, best of 3, so
-// no step runs on caches another step warmed (timing steps one after another on each picture flatters
-// whatever comes second); a resize's cost is its loop (decode + resize) less the decode loop's.
+// (where the time goes), read into memory first. Each step is its own loop over every file, so no step runs on
+// caches another step warmed (timing steps one after another on each picture flatters whatever comes second);
+// loops compared are timed in alternating rounds, best of 3; a resize's cost is its loop (decode + resize) less
+// the decode loop's.
 void Breakdown(const std::vector<std::string>& all_files, size_t count) {
   std::vector<std::vector<unsigned char>> files;
   const size_t step = std::max<size_t>(1, all_files.size() / count);
@@ -152,38 +153,46 @@ void Breakdown(const std::vector<std::string>& all_files, size_t count) {
     DecodeFull(handle, data, image);
     pixels += static_cast<uint64_t>(image.width) * image.height;
   }
-  // Milliseconds per image of `work` over every file, best of 3.
-  const auto per_image = [&](const std::function<bool(const std::vector<unsigned char>&)>& work) {
-    double best = 1e30;
-    for (int run = 0; run < 3; run++) {
-      const auto start = Clock::now();
-      size_t failures = 0;
-      for (const auto& data : files) failures += work(data) ? 0 : 1;
-      best = std::min(best, Seconds(start));
-      if (failures > 0) std::cerr << "breakdown: " << failures << " files failed\n";
+  // Milliseconds per image of each of `works` over every file: 3 rounds, each running every work's loop in turn
+  // (so a drift of the machine's speed hits all alike), best round of each.
+  using Work = std::function<bool(const std::vector<unsigned char>&)>;
+  const auto per_image = [&](const std::vector<Work>& works) {
+    std::vector<double> best(works.size(), 1e30);
+    for (int round = 0; round < 3; round++) {
+      for (size_t w = 0; w < works.size(); w++) {
+        const auto start = Clock::now();
+        size_t failures = 0;
+        for (const auto& data : files) failures += works[w](data) ? 0 : 1;
+        best[w] = std::min(best[w], Seconds(start));
+        if (failures > 0) std::cerr << "breakdown: " << failures << " files failed\n";
+      }
     }
-    return best * 1000.0 / static_cast<double>(files.size());
+    for (double& seconds : best) seconds *= 1000.0 / static_cast<double>(files.size());
+    return best;
   };
-  const auto decoded_then = [&](const Resizer& resize) {
-    return per_image(
-        [&](const std::vector<unsigned char>& data) { return DecodeFull(handle, data, image) && resize(image) > 0; });
+  const auto decoded_then = [&](const Resizer& resize) -> Work {
+    return [&, resize](const std::vector<unsigned char>& data) {
+      return DecodeFull(handle, data, image) && resize(image) > 0;
+    };
   };
-  const double decode = decoded_then([](quarry::media::Image& image) -> size_t { return image.pixels.size(); });
-  const double full = per_image([](const std::vector<unsigned char>& data) {
+  const Work decode_only = decoded_then([](quarry::media::Image& image) -> size_t { return image.pixels.size(); });
+  const Work full = [](const std::vector<unsigned char>& data) {
     auto whole = quarry::media::DecodeJpeg(data, quarry::media::DecodeOptions{});
     if (!whole.ok()) return false;
     quarry::media::ReleasePixels(std::move(whole.value().pixels));  // as read_images' vectors do
     return true;
-  });
-  const double one_pass = per_image([](const std::vector<unsigned char>& data) {
+  };
+  const Work one_pass = [](const std::vector<unsigned char>& data) {
     return quarry::media::DecodeJpegResized(data, kSide, kSide, quarry::media::DecodeOptions{}).ok();
-  });
-  const double scaled = per_image([](const std::vector<unsigned char>& data) {
+  };
+  const Work scaled = [](const std::vector<unsigned char>& data) {
     quarry::media::DecodeOptions options;
     options.min_width = kSide;
     options.min_height = kSide;
     return quarry::media::DecodeJpeg(data, options).ok();
-  });
+  };
+  const std::vector<double> decodes =
+      per_image({decode_only, decoded_then(OpenCvResize(cv::INTER_LINEAR)), full, scaled, one_pass});
   std::vector<std::pair<std::string, Resizer>> resizers = {{"cv INTER_LINEAR", OpenCvResize(cv::INTER_LINEAR)},
                                                            {"cv INTER_AREA", OpenCvResize(cv::INTER_AREA)},
                                                            {"quarry (fastest path)", QuarryResize}};
@@ -195,8 +204,11 @@ void Breakdown(const std::vector<std::string>& all_files, size_t count) {
                             return resized.ok() ? resized.value().pixels.size() : 0;
                           });
   }
-  std::vector<double> resize_ms;
-  for (const auto& resizer : resizers) resize_ms.push_back(decoded_then(resizer.second) - decode);
+  std::vector<double> resize_ms;  // each against a decode loop timed in the same rounds
+  for (const auto& resizer : resizers) {
+    const std::vector<double> pair = per_image({decode_only, decoded_then(resizer.second)});
+    resize_ms.push_back(pair[1] - pair[0]);
+  }
   tjDestroy(handle);
   std::printf(
       "single thread, %zu files spread over the folder (%.2f megapixels on average), in memory, ms per image:\n",
@@ -204,7 +216,7 @@ void Breakdown(const std::vector<std::string>& all_files, size_t count) {
   std::printf(
       "  TurboJPEG full decode %.3f (+ cv INTER_LINEAR %.3f) | quarry full decode %.3f | quarry decode at size := %d "
       "%.3f | quarry decode + resize to %d in one pass %.3f (%.3f of TurboJPEG + INTER_LINEAR)\n",
-      decode, decode + resize_ms[0], full, kSide, scaled, kSide, one_pass, (decode + resize_ms[0]) / one_pass);
+      decodes[0], decodes[1], decodes[2], kSide, decodes[3], kSide, decodes[4], decodes[1] / decodes[4]);
   std::printf("  resize to %d after each decode:", kSide);
   for (size_t r = 0; r < resizers.size(); r++)
     std::printf("%s %s %.3f", r ? " |" : "", resizers[r].first.c_str(), resize_ms[r]);
