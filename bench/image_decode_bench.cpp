@@ -176,21 +176,23 @@ void Breakdown(const std::vector<std::string>& all_files, size_t count) {
     };
   };
   const Work decode_only = decoded_then([](quarry::media::Image& image) -> size_t { return image.pixels.size(); });
-  const Work full = [](const std::vector<unsigned char>& data) {
-    auto whole = quarry::media::DecodeJpeg(data, quarry::media::DecodeOptions{});
-    if (!whole.ok()) return false;
-    quarry::media::ReleasePixels(std::move(whole.value().pixels));  // as read_images' vectors do
-    return true;
+  // quarry's decodes give their pixels back to the pool, as read_images' vectors do.
+  const auto decoded_by_quarry = [](const quarry::media::DecodeOptions& options) -> Work {
+    return [options](const std::vector<unsigned char>& data) {
+      auto decoded = quarry::media::DecodeJpeg(data, options);
+      if (!decoded.ok()) return false;
+      quarry::media::ReleasePixels(std::move(decoded.value().pixels));
+      return true;
+    };
   };
+  const Work full = decoded_by_quarry(quarry::media::DecodeOptions{});
   const Work one_pass = [](const std::vector<unsigned char>& data) {
     return quarry::media::DecodeJpegResized(data, kSide, kSide, quarry::media::DecodeOptions{}).ok();
   };
-  const Work scaled = [](const std::vector<unsigned char>& data) {
-    quarry::media::DecodeOptions options;
-    options.min_width = kSide;
-    options.min_height = kSide;
-    return quarry::media::DecodeJpeg(data, options).ok();
-  };
+  quarry::media::DecodeOptions at_least_side;
+  at_least_side.min_width = kSide;
+  at_least_side.min_height = kSide;
+  const Work scaled = decoded_by_quarry(at_least_side);
   const std::vector<double> decodes =
       per_image({decode_only, decoded_then(OpenCvResize(cv::INTER_LINEAR)), full, scaled, one_pass});
   std::vector<std::pair<std::string, Resizer>> resizers = {{"cv INTER_LINEAR", OpenCvResize(cv::INTER_LINEAR)},
