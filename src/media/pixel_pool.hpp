@@ -2,7 +2,9 @@
 // does not pay, per picture, for a fresh allocation the kernel must map and zero and a std::vector
 // zero-fill the decoder overwrites anyway. A buffer handed back (by whoever owned the pixels last: a
 // DuckDB vector's buffer, an Image going away) is kept while the pool holds less than a bound, and the
-// next picture of at most its size takes it without any fill. Process-wide and thread-safe.
+// next picture it holds takes it: without any fill when that picture is no larger than the last one the
+// buffer held, else filling only the difference (std::vector zero-fills what it grows by). Process-wide
+// and thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -16,5 +18,8 @@ std::vector<uint8_t> AcquirePixels(size_t size);
 
 // Gives a buffer back for reuse (or frees it when the pool is full or the buffer is small).
 void ReleasePixels(std::vector<uint8_t>&& pixels);
+
+// Frees every buffer the pool holds (tests start from an empty pool with it).
+void FreePooledPixels();
 
 }  // namespace quarry::media

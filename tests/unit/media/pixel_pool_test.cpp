@@ -20,6 +20,33 @@ TEST(PixelPool, AReleasedBufferIsReusedAsItIs) {
   ReleasePixels(std::move(second));
 }
 
+TEST(PixelPool, PrefersABufferThatNeedsNoFill) {
+  // Two buffers of the same memory; one last held a smaller picture, so a larger one would grow it
+  // (zero-filling the difference). The pool hands out the one already long enough, its bytes as they were.
+  constexpr size_t kLarge = 4 * 1024 * 1024, kSmall = 1024 * 1024, kWanted = 3 * 1024 * 1024;
+  FreePooledPixels();  // other tests' buffers would fit too
+  std::vector<uint8_t> shrunk = AcquirePixels(kLarge);
+  std::vector<uint8_t> whole = AcquirePixels(kLarge);
+  shrunk.assign(kLarge, 0xCD);
+  whole.assign(kLarge, 0xAB);
+  shrunk.resize(kSmall);  // as after holding a smaller picture: the capacity stays
+  const uint8_t* whole_memory = whole.data();
+  const uint8_t* shrunk_memory = shrunk.data();
+  ReleasePixels(std::move(shrunk));
+  ReleasePixels(std::move(whole));
+  std::vector<uint8_t> taken = AcquirePixels(kWanted);
+  EXPECT_EQ(taken.data(), whole_memory);
+  ASSERT_EQ(taken.size(), kWanted);
+  EXPECT_EQ(taken[kWanted - 1], 0xAB);
+  // The other is still there for a picture its size, and grows for a larger one within its memory.
+  std::vector<uint8_t> next = AcquirePixels(kSmall + 10);
+  EXPECT_EQ(next.data(), shrunk_memory);
+  EXPECT_EQ(next[kSmall - 1], 0xCD);
+  EXPECT_EQ(next[kSmall + 9], 0);  // grown: std::vector zero-fills the difference
+  ReleasePixels(std::move(taken));
+  ReleasePixels(std::move(next));
+}
+
 TEST(PixelPool, SmallBuffersAreNotPooled) {
   std::vector<uint8_t> small = AcquirePixels(1000);
   EXPECT_EQ(small.size(), 1000u);
