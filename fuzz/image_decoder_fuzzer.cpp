@@ -11,6 +11,7 @@
 // fuzz-sources: src/media/image_crop.cpp
 // fuzz-source-flags: src/media/resize/avx2_passes.cpp -mavx2
 // fuzz-source-flags: src/media/resize/avx512_passes.cpp -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
+// fuzz-source-flags: src/media/resize/avx512_row_groups.cpp -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
 // fuzz-libs: -lturbojpeg -ljpeg -lspng -lwebp -lwebpdemux -ltiff -lgif
 // clang-format on
 #include <cstddef>

@@ -9,6 +9,7 @@
 // fuzz-sources: src/media/image_crop.cpp src/media/image_gray.cpp src/media/image.cpp
 // fuzz-source-flags: src/media/resize/avx2_passes.cpp -mavx2
 // fuzz-source-flags: src/media/resize/avx512_passes.cpp -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
+// fuzz-source-flags: src/media/resize/avx512_row_groups.cpp -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

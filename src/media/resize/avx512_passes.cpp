@@ -7,7 +7,8 @@
 // past a pixel's last tap (its weights are 0 there); near the picture's end, and for a row's last bytes
 // in the vertical pass, masked loads read exactly the bytes needed (they are slower on data coming from
 // memory, so only there), so no edge needs the scalar code.
-// Horizontal: 8 taps per step; one byte permute (VBMI) spreads 8 pixels' bytes into 16-bit pairs (tap
+// Horizontal: 3-channel pictures go 21 rows at a time through avx512_row_groups.cpp; the rows left over,
+// and 4 channels, here: 8 taps per step; one byte permute (VBMI) spreads 8 pixels' bytes into 16-bit pairs (tap
 // 2l, tap 2l + 1) per channel in 128-bit lane l; 4 rows at once share the weights. Vertical: 64 bytes
 // of an output row per step, all taps summed in registers.
 #include "media/resize/passes.hpp"
@@ -177,7 +178,8 @@ void HorizontalRows(const ImageView& in, int32_t first_row, const AxisTaps& colu
 
 template <int kChannels>
 void HorizontalPixels(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out) {
-  int32_t y = 0;
+  // 3 channels: whole groups of 21 rows transposed (avx512_row_groups.cpp), the rest row by row.
+  int32_t y = kChannels == 3 ? HorizontalRowGroupsAvx512(in, first_row, columns, out) : 0;
   for (; y + 4 <= out.height; y += 4) HorizontalRows<kChannels, 4>(in, first_row, columns, out, y);
   for (; y < out.height; ++y) HorizontalRows<kChannels, 1>(in, first_row, columns, out, y);
 }

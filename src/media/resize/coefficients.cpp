@@ -57,6 +57,31 @@ void SplitWeights(AxisCoefficients& axis) {
   }
 }
 
+// Fills axis.digits from axis.weights: weight = d2 * 65536 + d1 * 256 + d0, each a signed byte. Leaves
+// them empty (quads 0) if a weight needs a larger d2 (none does: normalized weights stay near 2^22).
+void WriteDigits(AxisCoefficients& axis) {
+  const size_t outputs = axis.first.size();
+  axis.quads = (axis.taps + 3) / 4;
+  axis.digits.assign(outputs * axis.quads * 3, 0);
+  for (size_t i = 0; i < outputs; ++i) {
+    for (int j = 0; j < axis.count[i]; ++j) {
+      const int32_t weight = axis.weights[i * axis.taps + j];
+      const auto d0 = static_cast<int8_t>(static_cast<uint8_t>(weight & 0xFF));
+      const int32_t rest = (weight - d0) >> 8;
+      const auto d1 = static_cast<int8_t>(static_cast<uint8_t>(rest & 0xFF));
+      const int32_t d2 = (rest - d1) >> 8;
+      if (d2 < -128 || d2 > 127) {
+        axis.quads = 0;
+        axis.digits.clear();
+        return;
+      }
+      const int32_t digits[3] = {d0, d1, d2};
+      uint32_t* packed = axis.digits.data() + (i * axis.quads + j / 4) * 3;
+      for (int k = 0; k < 3; ++k) packed[k] |= (static_cast<uint32_t>(digits[k]) & 0xFF) << (8 * (j % 4));
+    }
+  }
+}
+
 }  // namespace
 
 AxisCoefficients ComputeCoefficients(int32_t in_size, int32_t out_size, ResizeFilter filter) {
@@ -92,6 +117,7 @@ AxisCoefficients ComputeCoefficients(int32_t in_size, int32_t out_size, ResizeFi
     axis.count[i] = count;
   }
   SplitWeights(axis);
+  WriteDigits(axis);
   return axis;
 }
 
@@ -120,6 +146,8 @@ AxisTaps Window(const AxisCoefficients& axis, int32_t begin, int32_t outputs, in
   taps.weights = axis.weights.data() + static_cast<size_t>(begin) * axis.taps;
   taps.low = axis.low.data() + static_cast<size_t>(begin) * axis.padded_taps;
   taps.high = axis.high.data() + static_cast<size_t>(begin) * axis.padded_taps;
+  taps.quads = axis.quads;
+  taps.digits = axis.digits.data() + static_cast<size_t>(begin) * axis.quads * 3;
   taps.origin = origin;
   return taps;
 }

@@ -31,6 +31,11 @@ struct AxisCoefficients {
   std::vector<int32_t> weights;
   std::vector<int16_t> low;
   std::vector<int16_t> high;
+  // For 8-bit multiply-add (VNNI's vpdpbusd) each weight is also written in three signed bytes, weight =
+  // d2 * 65536 + d1 * 256 + d0, and each digit of taps 4q .. 4q + 3 packed into one 32-bit word (tap 4q in
+  // the low byte): digits[(i * quads + q) * 3 + k] holds digit k (zero past count[i]).
+  int32_t quads = 0;  // (taps + 3) / 4
+  std::vector<uint32_t> digits;
 };
 
 // Pillow's coefficients for resizing an axis of in_size samples to out_size with a convolution
@@ -53,12 +58,15 @@ struct AxisTaps {
   const int32_t* weights = nullptr;  // stride taps
   const int16_t* low = nullptr;      // stride padded_taps
   const int16_t* high = nullptr;
+  int32_t quads = 0;
+  const uint32_t* digits = nullptr;  // stride quads * 3
   int32_t origin = 0;
 
   int32_t First(int32_t i) const { return first[i] - origin; }
   const int32_t* Weights(int32_t i) const { return weights + static_cast<size_t>(i) * taps; }
   const int16_t* Low(int32_t i) const { return low + static_cast<size_t>(i) * padded_taps; }
   const int16_t* High(int32_t i) const { return high + static_cast<size_t>(i) * padded_taps; }
+  const uint32_t* Digits(int32_t i) const { return digits + static_cast<size_t>(i) * quads * 3; }
 };
 
 AxisTaps Window(const AxisCoefficients& axis, int32_t begin, int32_t outputs, int32_t origin = 0);

@@ -39,6 +39,9 @@ void VerticalAvx2(const ImageView& in, const AxisTaps& rows, Image& out);
 // In avx512_passes.cpp, compiled for AVX-512 F, BW, VL, VNNI and VBMI: call only where the CPU has them.
 void HorizontalAvx512(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out);
 void VerticalAvx512(const ImageView& in, const AxisTaps& rows, Image& out);
+// The part of HorizontalAvx512 in avx512_row_groups.cpp: rows [0, n) of `out` in whole groups of 21, for 3
+// channels; returns n (0 where it does not apply: other channel counts, very wide pictures).
+int32_t HorizontalRowGroupsAvx512(const ImageView& in, int32_t first_row, const AxisTaps& columns, Image& out);
 #endif
 
 // Pillow's clip of a fixed-point sum to 8 bits.

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -154,6 +155,51 @@ TEST(ResizePathTest, ExtremeWeightsAndBigShrinksMatchTheScalarTwin) {
       }
     }
   }
+}
+
+TEST(ResizePathTest, ThreeChannelRowGroupsMatchTheScalarTwin) {
+  // AVX-512 runs 3-channel pictures 21 rows at a time, transposed (avx512_row_groups.cpp): heights around
+  // whole groups, widths around its 16-column steps and its plain-load limit (64 bytes left in a row),
+  // outputs around 16 a step, enlarging (the largest weights, bicubic's negative ones), a picture too wide
+  // for it (row by row), and center crops (windows that start past column 0).
+  std::mt19937 random(21);
+  int cases = 0;
+  for (const int32_t source_width : {1, 16, 21, 22, 37, 100, 1531}) {
+    for (const int32_t source_height : {20, 21, 22, 43, 63}) {
+      const RandomImage image(source_width, source_height, 3, true, random);
+      for (const int32_t width : {1, 17, 224, 300}) {
+        for (ResizeFilter filter : {ResizeFilter::kBilinear, ResizeFilter::kBicubic, ResizeFilter::kBox}) {
+          for (const int32_t height : {source_height, 33}) {
+            SCOPED_TRACE(Describe(image.view, width, height, filter));
+            auto expected = ResizeOnPath(ResizePath::kScalar, image.view, width, height, filter);
+            ASSERT_TRUE(expected.ok()) << expected.error();
+            auto expected_crop = ResizeCenterCropOnPath(ResizePath::kScalar, image.view, width, height,
+                                                        std::max(1, width - 5), height, filter);
+            ASSERT_TRUE(expected_crop.ok()) << expected_crop.error();
+            for (ResizePath path : VectorPaths()) {
+              auto actual = ResizeOnPath(path, image.view, width, height, filter);
+              ASSERT_TRUE(actual.ok()) << actual.error();
+              ASSERT_EQ(actual.value().pixels, expected.value().pixels) << ResizePathName(path);
+              auto crop =
+                  ResizeCenterCropOnPath(path, image.view, width, height, std::max(1, width - 5), height, filter);
+              ASSERT_TRUE(crop.ok()) << crop.error();
+              ASSERT_EQ(crop.value().pixels, expected_crop.value().pixels) << ResizePathName(path) << " crop";
+              ++cases;
+            }
+          }
+        }
+      }
+    }
+  }
+  const RandomImage wide(16400, 21, 3, true, random);
+  auto expected = ResizeOnPath(ResizePath::kScalar, wide.view, 224, 21, ResizeFilter::kBilinear);
+  ASSERT_TRUE(expected.ok()) << expected.error();
+  for (ResizePath path : VectorPaths()) {
+    auto actual = ResizeOnPath(path, wide.view, 224, 21, ResizeFilter::kBilinear);
+    ASSERT_TRUE(actual.ok()) << actual.error();
+    ASSERT_EQ(actual.value().pixels, expected.value().pixels) << ResizePathName(path) << " 16400 wide";
+  }
+  std::printf("%d 3-channel resizes compared with the scalar twin\n", cases);
 }
 
 TEST(ResizePathTest, CoefficientsAreCachedPerSizePairAndFilter) {
