@@ -16,8 +16,12 @@ namespace quarry::media {
 // A buffer of exactly `size` bytes whose contents are unspecified (the caller writes all of them).
 std::vector<uint8_t> AcquirePixels(size_t size);
 
-// Gives a buffer back for reuse (or frees it when the pool is full or the buffer is small).
+// Gives a buffer back for reuse: the pool takes it (freeing the buffers it was given longest ago if it
+// would hold more than its bound), or leaves it with the caller if it is small or over the bound alone.
 void ReleasePixels(std::vector<uint8_t>&& pixels);
+
+// The bytes of memory the pool holds now (for tests).
+size_t PooledPixelBytes();
 
 // Frees every buffer the pool holds (tests start from an empty pool with it).
 void FreePooledPixels();

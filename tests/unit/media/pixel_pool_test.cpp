@@ -2,6 +2,8 @@
 // small buffers and overflow out.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "media/pixel_pool.hpp"
 
 namespace quarry::media {
@@ -22,7 +24,8 @@ TEST(PixelPool, AReleasedBufferIsReusedAsItIs) {
 
 TEST(PixelPool, PrefersABufferThatNeedsNoFill) {
   // Two buffers of the same memory; one last held a smaller picture, so a larger one would grow it
-  // (zero-filling the difference). The pool hands out the one already long enough, its bytes as they were.
+  // (zero-filling the difference). The pool hands out the one already long enough, its bytes as they
+  // were.
   constexpr size_t kLarge = 4 * 1024 * 1024, kSmall = 1024 * 1024, kWanted = 3 * 1024 * 1024;
   FreePooledPixels();  // other tests' buffers would fit too
   std::vector<uint8_t> shrunk = AcquirePixels(kLarge);
@@ -47,6 +50,26 @@ TEST(PixelPool, PrefersABufferThatNeedsNoFill) {
   ReleasePixels(std::move(next));
 }
 
+TEST(PixelPool, KeepsLargerBuffersForLargerPictures) {
+  // A picture takes the smallest buffer that holds it, even one it must partly fill, so that the next
+  // large picture finds the large buffer still there.
+  constexpr size_t kMiB = 1024 * 1024;
+  FreePooledPixels();
+  std::vector<uint8_t> large = AcquirePixels(8 * kMiB);
+  std::vector<uint8_t> small = AcquirePixels(2 * kMiB);
+  small.resize(kMiB);
+  const uint8_t* large_memory = large.data();
+  const uint8_t* small_memory = small.data();
+  ReleasePixels(std::move(large));
+  ReleasePixels(std::move(small));
+  std::vector<uint8_t> picture = AcquirePixels(kMiB + kMiB / 2);
+  EXPECT_EQ(picture.data(), small_memory);
+  std::vector<uint8_t> large_picture = AcquirePixels(7 * kMiB);
+  EXPECT_EQ(large_picture.data(), large_memory);
+  ReleasePixels(std::move(picture));
+  ReleasePixels(std::move(large_picture));
+}
+
 TEST(PixelPool, SmallBuffersAreNotPooled) {
   std::vector<uint8_t> small = AcquirePixels(1000);
   EXPECT_EQ(small.size(), 1000u);
@@ -54,17 +77,32 @@ TEST(PixelPool, SmallBuffersAreNotPooled) {
   EXPECT_EQ(small.size(), 1000u);  // left with the caller, who frees it
 }
 
-TEST(PixelPool, HoldsABoundedAmount) {
-  // 100 buffers of 4 MiB would be 400 MiB: most go back to the allocator.
+TEST(PixelPool, HoldsABoundedAmountAndKeepsTheLatest) {
+  // 100 buffers of 4 MiB would be 400 MiB: the pool keeps the ones given back last, within its bound.
+  FreePooledPixels();
   std::vector<std::vector<uint8_t>> buffers;
   for (int i = 0; i < 100; ++i) buffers.push_back(AcquirePixels(4 * 1024 * 1024));
-  size_t kept = 0;
-  for (auto& buffer : buffers) {
-    ReleasePixels(std::move(buffer));
-    if (buffer.empty()) ++kept;  // moved into the pool
+  const uint8_t* latest = buffers.back().data();
+  for (auto& buffer : buffers) ReleasePixels(std::move(buffer));
+  EXPECT_LE(PooledPixelBytes(), size_t{64} << 20);
+  EXPECT_GE(PooledPixelBytes(), size_t{32} << 20);
+  // Pictures of another size now: they find room, the oldest 4 MiB buffers making way.
+  std::vector<std::vector<uint8_t>> others;
+  std::set<const uint8_t*> other_memory;
+  for (int i = 0; i < 100; ++i) {
+    others.push_back(AcquirePixels(5 * 1024 * 1024));
+    other_memory.insert(others.back().data());
   }
-  EXPECT_LE(kept, 16u);
-  EXPECT_GT(kept, 0u);
+  for (auto& buffer : others) ReleasePixels(std::move(buffer));
+  EXPECT_LE(PooledPixelBytes(), size_t{64} << 20);
+  std::vector<uint8_t> again = AcquirePixels(5 * 1024 * 1024);
+  EXPECT_EQ(other_memory.count(again.data()), 1u);  // a pooled one, not a new allocation
+  // No 4 MiB buffer is left (the best fit would be one): a 4 MiB picture takes a 5 MiB buffer.
+  std::vector<uint8_t> smaller = AcquirePixels(4 * 1024 * 1024);
+  EXPECT_EQ(other_memory.count(smaller.data()), 1u);
+  EXPECT_NE(smaller.data(), latest);
+  ReleasePixels(std::move(again));
+  ReleasePixels(std::move(smaller));
 }
 
 }  // namespace
