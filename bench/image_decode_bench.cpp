@@ -187,7 +187,10 @@ void Breakdown(const std::vector<std::string>& all_files, size_t count) {
   };
   const Work full = decoded_by_quarry(quarry::media::DecodeOptions{});
   const Work one_pass = [](const std::vector<unsigned char>& data) {
-    return quarry::media::DecodeJpegResized(data, kSide, kSide, quarry::media::DecodeOptions{}).ok();
+    auto resized = quarry::media::DecodeJpegResized(data, kSide, kSide, quarry::media::DecodeOptions{});
+    if (!resized.ok()) return false;
+    quarry::media::ReleasePixels(std::move(resized.value().pixels));
+    return true;
   };
   quarry::media::DecodeOptions at_least_side;
   at_least_side.min_width = kSide;

@@ -34,10 +34,11 @@ std::vector<uint8_t> AcquirePixels(size_t size) {
     std::lock_guard<std::mutex> lock(pool.mutex);
     // The smallest buffer whose memory holds `size` (a larger one stays for a larger picture), of those
     // the one needing the fewest bytes filled (a vector shrinks without writing; growing within its
-    // capacity zero-fills the bytes past its old size).
+    // capacity zero-fills the bytes past its old size). Not one over twice as large: a small picture
+    // would hold a large picture's memory for as long as it lives.
     auto best = pool.buffers.end();
     for (auto it = pool.buffers.begin(); it != pool.buffers.end(); ++it) {
-      if (it->capacity() < size) continue;
+      if (it->capacity() < size || it->capacity() / 2 > size) continue;
       if (best == pool.buffers.end() || it->capacity() < best->capacity() ||
           (it->capacity() == best->capacity() && it->size() > best->size())) {
         best = it;

@@ -42,7 +42,7 @@ TEST(PixelPool, PrefersABufferThatNeedsNoFill) {
   ASSERT_EQ(taken.size(), kWanted);
   EXPECT_EQ(taken[kWanted - 1], 0xAB);
   // The other is still there for a picture its size, and grows for a larger one within its memory.
-  std::vector<uint8_t> next = AcquirePixels(kSmall + 10);
+  std::vector<uint8_t> next = AcquirePixels(2 * kSmall + 10);
   EXPECT_EQ(next.data(), shrunk_memory);
   EXPECT_EQ(next[kSmall - 1], 0xCD);
   EXPECT_EQ(next[kSmall + 9], 0);  // grown: std::vector zero-fills the difference
@@ -68,6 +68,19 @@ TEST(PixelPool, KeepsLargerBuffersForLargerPictures) {
   EXPECT_EQ(large_picture.data(), large_memory);
   ReleasePixels(std::move(picture));
   ReleasePixels(std::move(large_picture));
+}
+
+TEST(PixelPool, ASmallPictureDoesNotTakeALargeBuffer) {
+  FreePooledPixels();
+  std::vector<uint8_t> large = AcquirePixels(8 * 1024 * 1024);
+  const uint8_t* large_memory = large.data();
+  ReleasePixels(std::move(large));
+  std::vector<uint8_t> small = AcquirePixels(200 * 1024);  // a buffer of its own
+  EXPECT_NE(small.data(), large_memory);
+  std::vector<uint8_t> half = AcquirePixels(4 * 1024 * 1024);  // at least half the buffer: takes it
+  EXPECT_EQ(half.data(), large_memory);
+  ReleasePixels(std::move(small));
+  ReleasePixels(std::move(half));
 }
 
 TEST(PixelPool, SmallBuffersAreNotPooled) {
