@@ -64,7 +64,7 @@ void ReleasePixels(std::vector<uint8_t>&& pixels) {
     // Over the bound, the buffers given back longest ago make room: the pool follows what the
     // pictures of the moment need (a scan of small pictures after one of large ones).
     size_t oldest = 0;
-    while (pool.bytes + pixels.capacity() > kMaximumPooledBytes) {
+    while (oldest < pool.buffers.size() && pool.bytes + pixels.capacity() > kMaximumPooledBytes) {
       pool.bytes -= pool.buffers[oldest].capacity();
       evicted.push_back(std::move(pool.buffers[oldest++]));
     }

@@ -1,10 +1,10 @@
 // PixelPool — recycles the large pixel buffers decoders fill, so that a scan over thousands of pictures
 // does not pay, per picture, for a fresh allocation the kernel must map and zero and a std::vector
 // zero-fill the decoder overwrites anyway. A buffer handed back (by whoever owned the pixels last: a
-// DuckDB vector's buffer, an Image going away) is kept while the pool holds less than a bound, and the
-// next picture it holds takes it: without any fill when that picture is no larger than the last one the
-// buffer held, else filling only the difference (std::vector zero-fills what it grows by). Process-wide
-// and thread-safe.
+// DuckDB vector's buffer, an Image going away) is kept, the oldest ones making room beyond a bound, and
+// the next picture it fits (at least half its size) takes it: without any fill when that picture is no
+// larger than the last one the buffer held, else filling only the difference (std::vector zero-fills what
+// it grows by). Process-wide and thread-safe.
 #pragma once
 
 #include <cstddef>

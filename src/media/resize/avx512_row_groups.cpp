@@ -53,7 +53,14 @@ __m512i SpreadIndex(int channel) {
   return _mm512_load_si512(index);
 }
 
-// Transposes a 16 x 16 matrix of 32-bit words held one row a vector.
+// The even 128-bit lanes of a then b, and the odd ones.
+__attribute__((always_inline)) inline void SplitLanes(__m512i a, __m512i b, __m512i& even, __m512i& odd) {
+  even = _mm512_shuffle_i32x4(a, b, 0x88);
+  odd = _mm512_shuffle_i32x4(a, b, 0xdd);
+}
+
+// Transposes a 16 x 16 matrix of 32-bit words held one row a vector: 4 x 4 blocks within each 128-bit
+// lane by unpacks, then the lanes by two rounds of lane shuffles.
 __attribute__((always_inline)) inline void Transpose16(__m512i (&v)[16]) {
   __m512i t[16];
 #pragma GCC unroll 8
@@ -70,17 +77,13 @@ __attribute__((always_inline)) inline void Transpose16(__m512i (&v)[16]) {
   }
 #pragma GCC unroll 4
   for (int m = 0; m < 4; ++m) {
-    t[m] = _mm512_shuffle_i32x4(v[m], v[4 + m], 0x88);
-    t[4 + m] = _mm512_shuffle_i32x4(v[m], v[4 + m], 0xdd);
-    t[8 + m] = _mm512_shuffle_i32x4(v[8 + m], v[12 + m], 0x88);
-    t[12 + m] = _mm512_shuffle_i32x4(v[8 + m], v[12 + m], 0xdd);
+    SplitLanes(v[m], v[4 + m], t[m], t[4 + m]);
+    SplitLanes(v[8 + m], v[12 + m], t[8 + m], t[12 + m]);
   }
 #pragma GCC unroll 4
   for (int m = 0; m < 4; ++m) {
-    v[m] = _mm512_shuffle_i32x4(t[m], t[8 + m], 0x88);
-    v[8 + m] = _mm512_shuffle_i32x4(t[m], t[8 + m], 0xdd);
-    v[4 + m] = _mm512_shuffle_i32x4(t[4 + m], t[12 + m], 0x88);
-    v[12 + m] = _mm512_shuffle_i32x4(t[4 + m], t[12 + m], 0xdd);
+    SplitLanes(t[m], t[8 + m], v[m], v[8 + m]);
+    SplitLanes(t[4 + m], t[12 + m], v[4 + m], v[12 + m]);
   }
 }
 
