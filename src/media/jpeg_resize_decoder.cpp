@@ -144,6 +144,9 @@ Result<Image> DecodeJpegResized(std::span<const uint8_t> bytes, int32_t width, i
   if (width <= 0 || height <= 0 || (options.auto_orient && ReadJpegOrientation(bytes) != kOrientationUpright)) {
     return DecodeThenResize(bytes, width, height, full_size);
   }
+  // A header TurboJPEG refuses (sampling factors it has no name for, which libjpeg's reader accepts) gets
+  // the full decode's verdict.
+  if (!ReadJpegHeader(bytes).ok()) return DecodeThenResize(bytes, width, height, full_size);
   // What the header decides, kept here so that no C++ object lives in the decoder's frames.
   std::shared_ptr<const resize::AxisCoefficients> columns_axis, rows_axis;
   resize::AxisTaps columns, rows;
